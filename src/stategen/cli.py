@@ -1,0 +1,79 @@
+"""The `stategen` command line: each command maps its flags to one library call."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__
+from ._exit import reporting_errors
+
+app = typer.Typer(
+    name="stategen",
+    help="Generate a crash-safe, versioned JSON state library from a YAML spec.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"stategen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Generate a crash-safe, versioned JSON state library from a YAML spec."""
+
+
+def _interactive(defaults: bool) -> bool:
+    """Prompt like Copier does only when asked to and a person is there to answer."""
+    return not defaults and sys.stdin.isatty()
+
+
+@app.command()
+def new(
+    dest: Annotated[Path, typer.Argument(help="Directory to create (missing or empty).")],
+    spec: Annotated[
+        Path | None, typer.Option("--spec", "-s", help="The state-schema spec (stategen.yml).")
+    ] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(help="Template path or git URL (default: the one shipped with stategen)."),
+    ] = None,
+    vcs_ref: Annotated[
+        str | None, typer.Option("--vcs-ref", help="Template version (git tag or commit).")
+    ] = None,
+    defaults: Annotated[
+        bool, typer.Option("--defaults", help="Never prompt; use defaults for anything unset.")
+    ] = False,
+) -> None:
+    """Create a new state library in DEST from a spec."""
+    from .generate import generate_project
+
+    with reporting_errors():
+        result = generate_project(
+            dest,
+            spec_path=spec,
+            template=template,
+            vcs_ref=vcs_ref,
+            interactive=_interactive(defaults),
+        )
+        typer.echo(result.summary())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
