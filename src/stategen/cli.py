@@ -74,6 +74,56 @@ def new(
         typer.echo(result.summary())
 
 
+@app.command()
+def bump(
+    project: Annotated[
+        Path, typer.Option("--project", "-p", help="The project's top directory.")
+    ] = Path("."),
+    defaults: Annotated[
+        bool,
+        typer.Option("--defaults", help="Never prompt; ambiguous cases get stubs, never guesses."),
+    ] = False,
+    keep_conflicts: Annotated[
+        bool,
+        typer.Option(
+            "--keep-conflicts", help="Write conflicting regenerated files with conflict markers."
+        ),
+    ] = False,
+) -> None:
+    """Release stategen.yml as the next schema version: migration, fixture, regenerated code."""
+    from .bump import bump as run_bump
+    from .evolve import InteractiveQuestioner, Questioner
+
+    with reporting_errors():
+        questioner = InteractiveQuestioner() if _interactive(defaults) else Questioner()
+        result = run_bump(project, questioner=questioner, keep_conflicts=keep_conflicts)
+        typer.echo(result.summary())
+        if result.conflicts:
+            from .errors import ConflictError
+
+            raise ConflictError(f"{len(result.conflicts)} file(s) hold conflict markers")
+
+
+@app.command()
+def check(
+    project: Annotated[
+        Path, typer.Option("--project", "-p", help="The project's top directory.")
+    ] = Path("."),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check that the spec is released, the migration chain whole and every stub filled."""
+    from .check import check_project
+    from .errors import CheckFailed
+
+    with reporting_errors():
+        report = check_project(project)
+        typer.echo(report.to_json() if as_json else report.render())
+        if not report.ok:
+            raise CheckFailed(
+                f"stategen check found {len(report.problems)} problem(s), listed above"
+            )
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -1,0 +1,159 @@
+"""Where one save() or load() of the generated library spends its time, phase by phase.
+
+The library's own functions (and a few os/json calls) are wrapped with timers while the
+measurement runs; nothing in the generated files changes. Timers do not nest: a call made
+inside an already timed call belongs to the outer phase. The floor is timed the same way, in
+alternation with the library, so the two columns share the machine's moods. A phase the
+runtime no longer has is simply absent, and whatever no timer covers is "other".
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import filelock
+
+from ._contenders import Document
+
+Phases = dict[str, float]
+Spec = tuple[tuple[str, str, str], ...]
+
+CREATE = "create temp file (open, stat, chmod)"
+WRITE = "write"
+FSYNC = "fsync (file + directory)"
+RENAME = "rename"
+BACKUP = "backup hard link (.bak)"
+SWEEP = "sweep temp files (scandir)"
+OTHER = "other"
+
+# (module of the generated package, or json/os/filelock; attribute, `.` walks into a class;
+# phase). Listed in the order a save runs.
+SAVE_PHASES: Spec = (
+    ("_store", "encode", "dataclass → dict + validation"),
+    ("json", "dumps", "json.dumps"),
+    ("filelock", "BaseFileLock.acquire", "lock acquire + release"),
+    ("filelock", "BaseFileLock.release", "lock acquire + release"),
+    ("_atomic", "sweep_temps", SWEEP),
+    ("_store", "StateStore._keep_current", "read current file (backup decision)"),
+    ("_atomic", "_stat_or_none", CREATE),
+    ("_atomic", "_create_temp", CREATE),
+    ("_atomic", "_copy_owner_and_mode", CREATE),
+    ("os", "open", CREATE),  # the floor's temp file; for both, the directory opened to fsync
+    ("_atomic", "_write_all", WRITE),
+    ("os", "write", WRITE),
+    ("os", "fsync", FSYNC),
+    ("_store", "_link", BACKUP),
+    ("_atomic", "link_atomic", BACKUP),
+    ("os", "replace", RENAME),
+)
+LOAD_PHASES: Spec = (
+    ("_store", "StateStore._read", "read file"),
+    ("_store", "_DECODER.decode", "JSON parse"),
+    ("_store", "decode", "validation + dataclasses"),
+)
+FLOOR_STEPS = frozenset({CREATE, WRITE, FSYNC, RENAME})
+
+
+def breakdown_of(ours: Any, document: Document, floor: Any, *, rounds: int) -> dict[str, Phases]:
+    """Median seconds per phase: "save" and "floor" (timed in turns), then "load"."""
+    manager = ours.manager
+    state = ours.state_of(document)
+    package = sys.modules[ours.module.__name__]
+    saves = _measure(
+        package,
+        SAVE_PHASES,
+        {"save": lambda: manager.save(state), "floor": lambda: floor.save(document)},
+        rounds,
+    )
+    return {**saves, **_measure(package, LOAD_PHASES, {"load": manager.load}, rounds)}
+
+
+def _measure(
+    package: Any, phases: Spec, calls: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, Phases]:
+    names = [phase for _, _, phase in phases]
+    spent: dict[str, float] = {}
+    samples: dict[str, list[Phases]] = {name: [] for name in calls}
+    with _wrapped(package, phases, spent):
+        for call in calls.values():
+            call()  # warm-up
+        for _ in range(max(rounds, 3)):
+            for name, call in calls.items():
+                spent.clear()
+                start = time.perf_counter()
+                call()
+                total = time.perf_counter() - start
+                sample = {phase: spent[phase] for phase in dict.fromkeys(names) if phase in spent}
+                sample[OTHER] = max(0.0, total - sum(spent.values()))
+                samples[name].append(sample)
+    return {name: _medians(runs) for name, runs in samples.items()}
+
+
+def _medians(runs: list[Phases]) -> Phases:
+    phases = dict.fromkeys(phase for run in runs for phase in run)
+    return {phase: statistics.median(run.get(phase, 0.0) for run in runs) for phase in phases}
+
+
+@contextmanager
+def _wrapped(package: Any, phases: Spec, spent: dict[str, float]) -> Iterator[None]:
+    undo: list[Callable[[], None]] = []
+    active = [False]  # one timed call at a time: inner calls belong to the outer phase
+    try:
+        for module_name, attribute, phase in phases:
+            owner = _owner(package, module_name)
+            *path, name = attribute.split(".")
+            for part in path:
+                owner = getattr(owner, part, None)
+            if owner is not None and hasattr(owner, name):
+                undo.append(_patch(owner, name, phase, spent, active))
+        yield
+    finally:
+        for restore in reversed(undo):
+            restore()
+
+
+def _owner(package: Any, module_name: str) -> Any:
+    standard = {"json": json, "os": os, "filelock": filelock}
+    if module_name in standard:
+        return standard[module_name]
+    return sys.modules.get(f"{package.__name__}.{module_name}")
+
+
+def _patch(
+    owner: Any, name: str, phase: str, spent: dict[str, float], active: list[bool]
+) -> Callable[[], None]:
+    """Wrap `owner.name` (a module function, a method, a static method, or an instance's
+    method) with a timer that adds to `spent[phase]`; return how to undo it."""
+    static = inspect.getattr_static(owner, name)
+    is_static = inspect.isclass(owner) and isinstance(static, staticmethod)
+    function = static.__func__ if is_static else getattr(owner, name)
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        if active[0]:
+            return function(*args, **kwargs)
+        active[0] = True
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            spent[phase] = spent.get(phase, 0.0) + time.perf_counter() - start
+            active[0] = False
+
+    own = inspect.ismodule(owner) or name in getattr(owner, "__dict__", {})
+    setattr(owner, name, staticmethod(timed) if is_static else timed)
+
+    def restore() -> None:
+        if own:
+            setattr(owner, name, static)
+        else:
+            delattr(owner, name)
+
+    return restore

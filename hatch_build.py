@@ -1,0 +1,78 @@
+"""Build hook: ship the template's release history, as a git bundle, inside the package.
+
+The bundle holds one commit per stategen release (`copier.yml` + `template/`), tagged
+`v<version>`: every `v*` tag of this repository older than the version being built, then
+the working tree's template as `v<version>`. A project generated from an installed
+stategen records the bundle's path and its tag, so a later stategen installed in the same
+place can update it offline (see docs/updating.md).
+
+From a git checkout the bundle is built here. An sdist carries the bundle it was built
+with (in `src/stategen/_template/`), so a wheel built from the sdist ships the same one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+_PACKAGED = "src/stategen/_template"
+
+
+def _load_history(root: Path) -> ModuleType:
+    """Load `stategen._template_history` by path: stategen is not installed at build time."""
+    path = root / "src" / "stategen" / "_template_history.py"
+    spec = importlib.util.spec_from_file_location("_stategen_template_history", path)
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while loading it
+    spec.loader.exec_module(module)
+    return module
+
+
+class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]
+    """Add `stategen/_template/stategen-template.bundle` to the wheel and the sdist."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if version == "editable":
+            return  # an editable install builds the history on demand, from the checkout
+        root = Path(self.root)
+        history = _load_history(root)
+        prebuilt = root / _PACKAGED / history.BUNDLE_NAME
+        if prebuilt.is_file() and not history.is_git_checkout(root):
+            return  # an unpacked sdist: the bundle is already part of the package
+        if not history.is_git_checkout(root):
+            self.app.display_warning(
+                "stategen: not a git checkout; the template history holds this release "
+                "only, so projects from older releases cannot update from this build"
+            )
+        elif history.git("rev-parse", "--is-shallow-repository", cwd=root).strip() == b"true":
+            self.app.display_warning(
+                "stategen: shallow clone; older release tags may be missing from the "
+                "template history (run `git fetch --unshallow --tags` first)"
+            )
+        self._scratch = Path(tempfile.mkdtemp(prefix="stategen-build-"))
+        bundle = self._scratch / history.BUNDLE_NAME
+        releases = history.build_bundle(root, self.metadata.version, bundle)
+        self.app.display_info(
+            "stategen: template history " + ", ".join(f"v{r.version}" for r in releases)
+        )
+        if self.target_name == "wheel":
+            target = f"stategen/_template/{history.BUNDLE_NAME}"
+        else:
+            target = f"{_PACKAGED}/{history.BUNDLE_NAME}"
+        build_data["force_include"][str(bundle)] = target
+
+    def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
+        scratch = getattr(self, "_scratch", None)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,350 @@
+"""The only module that imports Copier: render and update projects, translating its errors.
+
+Copier (and git, through plumbum) is imported inside the functions, because importing it
+takes about 0.4 s and `stategen --help` must stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import _git
+from .errors import DestinationError, StategenError, TemplateError
+
+#: `vcs_ref` value meaning "keep the template version the project is on" (a re-render with
+#: new answers, as `stategen bump` does). Same spelling as Copier's `VcsRef.CURRENT`.
+CURRENT_TEMPLATE = ":current:"
+
+#: The answers file stategen's template writes (`_answers_file` in copier.yml).
+ANSWERS_FILE = ".copier-answers.yml"
+
+
+def copy_template(
+    src: str,
+    dest: Path,
+    *,
+    data: Mapping[str, Any],
+    vcs_ref: str | None = None,
+    defaults: bool = True,
+) -> None:
+    """Render the template at `src` (path, bundle or git URL) into the new directory `dest`.
+
+    `dest` must be missing or empty. The project is rendered into a temporary directory
+    next to it and moved into place only when complete, so a failure leaves `dest` as it
+    was. With `defaults=False` Copier prompts for every question not given in `data`.
+    """
+    dest = dest.absolute()
+    _check_new_destination(dest)
+    source = _normalise_source(src)
+    ref = vcs_ref if vcs_ref is not None else _newest_release(source)
+    created = _make_parents(dest.parent)
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+        # mkdtemp makes a private 0700 directory; the project gets the usual mode.
+        scratch.chmod(0o777 & ~_umask())
+    except OSError as error:
+        _remove_empty(created)
+        raise DestinationError(f"cannot create {dest}: {error.strerror or error}") from None
+    try:
+        with _translated_errors(f"cannot render {src}"):
+            import copier
+
+            copier.run_copy(
+                source,
+                scratch,
+                data=dict(data),
+                vcs_ref=ref,
+                defaults=defaults,
+                quiet=True,
+                unsafe=False,
+                cleanup_on_error=False,
+            )
+        _move_into_place(scratch, dest)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        _remove_empty(created)
+        raise
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an update did to a project, read back from git after it ran."""
+
+    dest: Path
+    old_version: str | None
+    new_version: str | None
+    changed: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    rejects: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def clean(self) -> bool:
+        """True when nothing is left for the owner to merge by hand."""
+        return not self.conflicts and not self.rejects
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        if self.old_version == self.new_version and not self.changed:
+            head = f"{self.dest} is already on template {self.new_version}; nothing changed."
+            return "\n".join([head, *self.notes])
+        lines = [
+            f"Updated {self.dest} from template {self.old_version} to {self.new_version}: "
+            f"{len(self.changed)} file(s) changed.",
+            *self.notes,
+        ]
+        if self.clean:
+            lines += [
+                "Review the changes with `git diff`, run your tests, then commit:",
+                f'  git add -A && git commit -m "Update to stategen template {self.new_version}"',
+            ]
+        return "\n".join(lines)
+
+
+def update_project(
+    dest: Path,
+    *,
+    data: Mapping[str, Any] | None = None,
+    vcs_ref: str | None = None,
+    defaults: bool = True,
+    allow_uncommitted: Sequence[str] = (),
+) -> UpdateReport:
+    """Run Copier's 3-way update of the project at `dest`; report changes and conflicts.
+
+    Stored answers are replayed; `data` overrides some of them (a schema bump passes the
+    new `schema`). `vcs_ref=None` lets Copier pick the newest release tag of the recorded
+    template, `CURRENT_TEMPLATE` keeps the version the project is on. Conflicts become
+    inline markers and are reported, not raised: the caller decides (see `stategen.update`).
+    The caller has checked the preconditions (git repo, clean worktree, answers file);
+    `allow_uncommitted` names tracked files whose uncommitted edits may stay (a bump's
+    edited `stategen.yml`: it is in `_skip_if_exists`, so the update leaves it alone).
+    """
+    dest = dest.absolute()
+    before = read_answers(dest)
+    with (
+        _git.hidden_from_status(dest, allow_uncommitted),
+        _translated_errors(f"cannot update {dest}"),
+    ):
+        import copier
+        from copier import VcsRef
+
+        ref: str | VcsRef | None = VcsRef.CURRENT if vcs_ref == CURRENT_TEMPLATE else vcs_ref
+        copier.run_update(
+            dest,
+            data=dict(data or {}),
+            vcs_ref=ref,
+            defaults=defaults,
+            overwrite=True,
+            conflict="inline",
+            quiet=True,
+            unsafe=False,
+            skip_answered=defaults,
+        )
+    after = read_answers(dest)
+    return inspect_update(
+        dest, old_version=_as_str(before.get("_commit")), new_version=_as_str(after.get("_commit"))
+    )
+
+
+def inspect_update(dest: Path, *, old_version: str | None, new_version: str | None) -> UpdateReport:
+    """Read the changes, conflicts and leftover rejects of an update from git."""
+    entries = _git.status(dest, ignored=True)
+    changed = sorted({e.path for e in entries if e.code != "!!" and not e.path.endswith(".rej")})
+    rejects = sorted(e.path for e in entries if e.path.endswith(".rej"))
+    conflicts = set(_git.unmerged_paths(dest))
+    conflicts.update(name for name in changed if _git.has_conflict_markers(dest / name))
+    return UpdateReport(
+        dest=dest,
+        old_version=old_version,
+        new_version=new_version,
+        changed=tuple(changed),
+        conflicts=tuple(sorted(conflicts)),
+        rejects=tuple(rejects),
+    )
+
+
+def read_answers(dest: Path) -> dict[str, Any]:
+    """The project's recorded answers (`{}` when the answers file is missing)."""
+    import yaml
+
+    path = dest / ANSWERS_FILE
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise TemplateError(f"{path}: cannot read the answers file: {error}") from None
+    if not isinstance(loaded, dict):
+        raise TemplateError(f"{path}: the answers file is not a mapping")
+    return loaded
+
+
+# -- destination handling ---------------------------------------------------------------
+
+
+def _check_new_destination(dest: Path) -> None:
+    if dest.is_symlink() or (dest.exists() and not dest.is_dir()):
+        raise DestinationError(f"{dest} exists and is not a directory; choose a new path")
+    if dest.is_dir():
+        try:
+            entries = sorted(entry.name for entry in dest.iterdir())
+        except OSError as error:
+            raise DestinationError(f"cannot read {dest}: {error.strerror or error}") from None
+        if entries:
+            shown = ", ".join(entries[:5]) + (" …" if len(entries) > 5 else "")
+            raise DestinationError(
+                f"{dest} is not empty ({shown}); choose a new directory or empty this one"
+            )
+
+
+def _make_parents(parent: Path) -> list[Path]:
+    """Create `parent` and its missing ancestors; return those created, deepest first."""
+    missing: list[Path] = []
+    probe = parent
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        _remove_empty(missing)
+        raise DestinationError(f"cannot create {parent}: {error.strerror or error}") from None
+    return missing
+
+
+def _remove_empty(directories: list[Path]) -> None:
+    for directory in directories:  # deepest first
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
+def _move_into_place(scratch: Path, dest: Path) -> None:
+    """Move a finished render to `dest` (missing or empty) in as few steps as possible."""
+    try:
+        if not dest.exists():
+            os.replace(scratch, dest)  # one rename: `dest` appears complete or not at all
+            return
+        moved: list[Path] = []
+        try:
+            for entry in sorted(scratch.iterdir()):
+                os.replace(entry, dest / entry.name)
+                moved.append(dest / entry.name)
+        except OSError:
+            for target in moved:  # put back what was moved, so `dest` stays empty
+                os.replace(target, scratch / target.name)
+            raise
+        scratch.rmdir()
+    except OSError as error:
+        raise DestinationError(f"cannot move the project into {dest}: {error}") from None
+
+
+# -- sources ----------------------------------------------------------------------------
+
+
+def _normalise_source(src: str) -> str:
+    """An existing local path becomes absolute, since Copier records it as given."""
+    candidate = Path(src).expanduser()
+    if candidate.exists():
+        return str(candidate.resolve())
+    return src
+
+
+def _newest_release(source: str) -> str | None:
+    """For a history bundle of stategen's template, its newest tag; else Copier's choice.
+
+    Copier would skip pre-release tags (`v0.2.0.dev0`) by default; a bundle's newest
+    commit is always the release it was built for, whatever its version.
+    """
+    from . import _template_history as history
+
+    if not (source.endswith(history.BUNDLE_NAME) and Path(source).is_file()):
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    versions: list[tuple[Version, str]] = []
+    try:
+        tags = history.list_tags(Path(source))
+    except history.HistoryError as error:
+        raise TemplateError(f"cannot read the template history {source}: {error}") from None
+    for tag in tags:
+        try:
+            versions.append((Version(tag.removeprefix("v")), tag))
+        except InvalidVersion:
+            continue
+    return max(versions)[1] if versions else None
+
+
+# -- error translation ------------------------------------------------------------------
+
+
+@contextmanager
+def _translated_errors(doing: str) -> Iterator[None]:
+    """Turn Copier's, plumbum's and Jinja's exceptions into stategen errors."""
+    import jinja2
+    import yaml
+    from copier.errors import CopierAnswersInterrupt, CopierError, UnsafeTemplateError
+    from plumbum import ProcessExecutionError
+
+    try:
+        with warnings.catch_warnings():
+            # Copier warns about dirty or shallow templates and settings; the errors below
+            # say what matters, and the rest is noise in a generator's output.
+            warnings.simplefilter("ignore")
+            yield
+    except StategenError:
+        raise
+    except CopierAnswersInterrupt:
+        raise KeyboardInterrupt from None
+    except UnsafeTemplateError as error:
+        raise TemplateError(
+            f"{doing}: the template uses tasks, migrations or extensions, which stategen "
+            f"does not run ({error})"
+        ) from None
+    except ProcessExecutionError as error:
+        raise TemplateError(f"{doing}: {_describe_git_failure(error)}") from None
+    except jinja2.TemplateError as error:
+        where = f" (line {error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
+        raise TemplateError(f"{doing}: template error{where}: {error}") from None
+    except yaml.YAMLError as error:
+        raise TemplateError(f"{doing}: invalid YAML in the template: {error}") from None
+    except CopierError as error:
+        raise TemplateError(f"{doing}: {error}") from None
+    except ValueError as error:  # Copier's answer validation, and "not a directory"
+        raise TemplateError(f"{doing}: {error}") from None
+    except OSError as error:
+        raise TemplateError(f"{doing}: {error}") from None
+
+
+def _describe_git_failure(error: Any) -> str:
+    """One line for a failed git command: the command and the last line git printed."""
+    argv = [str(arg) for arg in getattr(error, "argv", [])]
+    command = " ".join(arg for arg in argv[1:] if not arg.startswith("-c"))[:120]
+    stderr = str(getattr(error, "stderr", "") or "").strip().splitlines()
+    reason = stderr[-1] if stderr else f"exit code {getattr(error, 'retcode', '?')}"
+    hint = ""
+    lowered = reason.lower()
+    if "could not read from remote" in lowered or "could not resolve host" in lowered:
+        hint = " (the template's git URL is unreachable; check the network or use a local path)"
+    elif "pathspec" in lowered or "unknown revision" in lowered or "did not match" in lowered:
+        hint = " (that version does not exist in the template; check --vcs-ref)"
+    return f"git {command} failed: {reason}{hint}"
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _as_str(value: object) -> str | None:
+    return None if value is None else str(value)

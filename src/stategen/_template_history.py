@@ -1,0 +1,239 @@
+"""Build the template's release history as a git bundle that Copier can copy and update from.
+
+Each stategen release is one commit holding `copier.yml` and `template/`, tagged with the
+release's PEP 440 version (`v0.1.0`). Commits have fixed authors and dates, so the same
+releases always give the same commit ids, wherever and whenever the bundle is built.
+
+This module uses only the standard library and `packaging`, because the wheel build hook
+(`hatch_build.py`) loads it by path, before stategen or Copier are installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: File name of the history bundle, both inside the wheel and in the cache of a source
+#: checkout. `stategen update` recognises stategen's own template by this name.
+BUNDLE_NAME = "stategen-template.bundle"
+
+#: What a release commit holds: the top level of a Copier template with `_subdirectory`.
+TEMPLATE_PATHS = ("copier.yml", "template")
+
+#: Paths never taken from a working tree (they are build litter, not template files).
+_LITTER = frozenset({"__pycache__", ".DS_Store", ".mypy_cache", ".ruff_cache", ".pytest_cache"})
+
+# A fixed identity and date make every release commit reproducible: two builds of the same
+# releases give byte-identical commits, so a tag means the same tree in every bundle.
+_FIXED_DATE = "2000-01-01T00:00:00+00:00"
+_GIT_ENV = {
+    "GIT_AUTHOR_NAME": "stategen",
+    "GIT_AUTHOR_EMAIL": "stategen@invalid",
+    "GIT_AUTHOR_DATE": _FIXED_DATE,
+    "GIT_COMMITTER_NAME": "stategen",
+    "GIT_COMMITTER_EMAIL": "stategen@invalid",
+    "GIT_COMMITTER_DATE": _FIXED_DATE,
+    # The user's or the system's git configuration must not change what is built.
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_TERMINAL_PROMPT": "0",
+}
+_GIT_OPTIONS = (
+    "-c",
+    "core.autocrlf=false",
+    "-c",
+    "commit.gpgSign=false",
+    "-c",
+    "tag.gpgSign=false",
+    "-c",
+    f"core.hooksPath={os.devnull}",
+)
+
+
+class HistoryError(RuntimeError):
+    """The history could not be built (git is missing, or a git command failed)."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """One release in the history: its version, and the tag of the source repo holding it.
+
+    `tag` is None for the release built from the working tree (the version being built).
+    """
+
+    version: str
+    tag: str | None
+
+
+def tag_for(version: str) -> str:
+    """The git tag of a stategen version (`0.1.0` → `v0.1.0`)."""
+    return f"v{version}"
+
+
+def git(*args: str, cwd: Path, stdin: bytes | None = None) -> bytes:
+    """Run git with a fixed identity and configuration; raise HistoryError when it fails."""
+    env = {**os.environ, **_GIT_ENV}
+    try:
+        done = subprocess.run(
+            ["git", *_GIT_OPTIONS, *args],
+            cwd=cwd,
+            env=env,
+            input=stdin,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise HistoryError("git is not installed (or not on PATH)") from None
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip()
+        raise HistoryError(f"git {' '.join(args)} failed: {message}")
+    return done.stdout
+
+
+def is_git_checkout(root: Path) -> bool:
+    """Whether `root` is the top of a git work tree (a clone of stategen's repository)."""
+    return (root / ".git").exists()
+
+
+def released_tags(root: Path, version: str) -> list[Release]:
+    """Releases older than `version`, from the `v*` tags of the repository at `root`.
+
+    Tags that are not PEP 440 versions, or hold no template, are left out; the result is
+    sorted by version, oldest first.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    current = Version(version)
+    releases: list[tuple[Version, Release]] = []
+    listing = git("tag", "--list", "v*", cwd=root).decode().split()
+    for tag in listing:
+        try:
+            parsed = Version(tag.removeprefix("v"))
+        except InvalidVersion:
+            continue
+        if parsed >= current:
+            continue
+        releases.append((parsed, Release(version=str(parsed), tag=tag)))
+    releases.sort(key=lambda item: item[0])
+    return [release for _, release in releases]
+
+
+def tag_commits(root: Path) -> str:
+    """`<tag> <commit>` lines for the `v*` tags at `root`: changes when a tag is added or moved."""
+    if not is_git_checkout(root):
+        return ""
+    return git(
+        "for-each-ref", "--format=%(refname) %(objectname) %(*objectname)", "refs/tags/v*", cwd=root
+    ).decode()
+
+
+def iter_template_files(root: Path) -> Iterator[Path]:
+    """The template files of the working tree at `root`, relative to it, in a stable order."""
+    for name in TEMPLATE_PATHS:
+        top = root / name
+        if top.is_file():
+            yield Path(name)
+            continue
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if d not in _LITTER)
+            for filename in sorted(filenames):
+                if filename in _LITTER or filename.endswith((".pyc", ".pyo")):
+                    continue
+                yield (Path(dirpath) / filename).relative_to(root)
+
+
+def working_tree_digest(root: Path, version: str) -> str:
+    """A short hash of everything the history built from `root` depends on."""
+    digest = hashlib.sha256()
+    digest.update(f"version {version}\n".encode())
+    digest.update(tag_commits(root).encode())
+    for relative in iter_template_files(root):
+        path = root / relative
+        digest.update(f"{relative.as_posix()} {path.stat().st_mode & 0o111:o}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
+def build_bundle(root: Path, version: str, out: Path, *, with_tags: bool = True) -> list[Release]:
+    """Write the history bundle of the template at `root` to `out`; return the releases in it.
+
+    Every `v*` tag of `root` older than `version` becomes a release commit, oldest first,
+    and the working tree's template becomes the newest one, tagged `v<version>`. The file
+    at `out` is replaced atomically, so a reader never sees half a bundle.
+    """
+    releases = released_tags(root, version) if with_tags and is_git_checkout(root) else []
+    releases.append(Release(version=version, tag=None))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="stategen-history-") as scratch:
+        work = Path(scratch) / "history"
+        work.mkdir()
+        git("init", "--quiet", cwd=work)
+        git("symbolic-ref", "HEAD", "refs/heads/main", cwd=work)
+        for release in releases:
+            _clear(work)
+            if release.tag is None:
+                _copy_working_tree(root, work)
+            elif not _extract_tag(root, release.tag, work):
+                continue
+            # Start from an empty index, so every file is hashed afresh: files unpacked from
+            # a tag carry the tag's mtime, and two releases made in the same second with a
+            # same-sized file would look unchanged to git's stat cache.
+            git("read-tree", "--empty", cwd=work)
+            git("add", "--all", "--force", ".", cwd=work)
+            message = f"stategen template {release.version}"
+            git("commit", "--quiet", "--allow-empty", "-m", message, cwd=work)
+            git("tag", tag_for(release.version), cwd=work)
+        partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+        try:
+            git("bundle", "create", "--quiet", str(partial), "--all", cwd=work)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+    return releases
+
+
+def _clear(work: Path) -> None:
+    for entry in work.iterdir():
+        if entry.name == ".git":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def _copy_working_tree(root: Path, work: Path) -> None:
+    for relative in iter_template_files(root):
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, target)
+
+
+def _extract_tag(root: Path, tag: str, work: Path) -> bool:
+    """Unpack the template files of `tag` into `work`; False if the tag holds no template."""
+    present = git("ls-tree", "--name-only", tag, "--", *TEMPLATE_PATHS, cwd=root).decode().split()
+    if set(present) != set(TEMPLATE_PATHS):
+        return False
+    archive = git("archive", "--format=tar", tag, "--", *TEMPLATE_PATHS, cwd=root)
+    with tempfile.TemporaryFile() as buffer:
+        buffer.write(archive)
+        buffer.seek(0)
+        with tarfile.open(fileobj=buffer) as tar:
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4
+                tar.extractall(work, filter="data")
+            else:  # pragma: no cover - the archive comes from our own repository
+                tar.extractall(work)
+    return True
+
+
+def list_tags(bundle: Path) -> Sequence[str]:
+    """The tags a bundle holds (`v0.1.0`, …), as `git bundle list-heads` reports them."""
+    heads = git("bundle", "list-heads", str(bundle), cwd=bundle.parent).decode().splitlines()
+    return [line.split(" refs/tags/", 1)[1] for line in heads if " refs/tags/" in line]

@@ -1,0 +1,211 @@
+"""Python source for values and calls, laid out exactly as ruff's formatter would (width 100).
+
+Every value from a schema reaches generated code through `literal()` or `string()`, never as
+pasted text, and every name through `schema.identifier()`. The layout covers the few shapes the
+writer uses (calls, collection literals, assignments, `if` tests), so the output is stable
+under `ruff format` whatever the lengths of the names and values.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+WIDTH = 100
+INDENT = 4
+
+
+def string(text: str) -> str:
+    """A str literal: double quotes unless the text holds more double than single quotes."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    return quote + "".join(_escape(char, quote) for char in text) + quote
+
+
+_SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(char: str, quote: str) -> str:
+    if char == quote:
+        return "\\" + char
+    if char in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[char]
+    if char.isprintable():
+        return char
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def number(value: int | float) -> str:
+    """An int or a finite float literal, in the formatter's normal form (`1e22`, not `1e+22`)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"not a number: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return repr(value).replace("e+", "e")
+
+
+# Layout nodes -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Atom:
+    """Code that is never split: a name, a number, a string."""
+
+    text: str
+
+    def inline(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Call:
+    """`func(arg, ...)`."""
+
+    func: str
+    args: tuple[Node, ...]
+
+    def inline(self) -> str:
+        return f"{self.func}({', '.join(arg.inline() for arg in self.args)})"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """`key: value` inside a dict literal."""
+
+    key: Atom
+    value: Node
+
+    def inline(self) -> str:
+        return f"{self.key.text}: {self.value.inline()}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A list or dict literal."""
+
+    open: str
+    close: str
+    items: tuple[Node | Entry, ...]
+
+    def inline(self) -> str:
+        return self.open + ", ".join(item.inline() for item in self.items) + self.close
+
+
+Node = Atom | Call | Collection
+
+
+def name(text: str) -> Atom:
+    """An already validated name or expression used as it is."""
+    return Atom(text)
+
+
+def call(func: str, *args: Node) -> Call:
+    return Call(func, args)
+
+
+def literal(value: Any) -> Node:
+    """A JSON value (None, bool, int, float, str, list, dict with str keys) as a literal."""
+    if value is None:
+        return Atom("None")
+    if value is True or value is False:
+        return Atom(repr(value))
+    if isinstance(value, int | float):
+        return Atom(number(value))
+    if isinstance(value, str):
+        return Atom(string(value))
+    if isinstance(value, list):
+        return Collection("[", "]", tuple(literal(item) for item in value))
+    if isinstance(value, dict):
+        entries = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"dict keys must be str, got {key!r}")
+            entries.append(Entry(Atom(string(key)), literal(item)))
+        return Collection("{", "}", tuple(entries))
+    raise TypeError(f"not a JSON value: {value!r}")
+
+
+# Layout -----------------------------------------------------------------------------------
+
+
+def width(text: str) -> int:
+    """Columns `text` takes in an editor, as the formatter counts them (wide characters: 2)."""
+    if text.isascii():
+        return len(text)
+    return sum(_char_width(char) for char in text)
+
+
+def _char_width(char: str) -> int:
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _fits(indent: int, text: str) -> bool:
+    return indent + width(text) <= WIDTH
+
+
+def layout(node: Node | Entry, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
+    """`prefix + node + suffix` as lines (without indentation), split as ruff would."""
+    flat = prefix + node.inline() + suffix
+    if _fits(indent, flat):
+        return [flat]
+    if isinstance(node, Entry):
+        return layout(node.value, indent, prefix + node.key.text + ": ", suffix)
+    if isinstance(node, Collection) and node.items:
+        body = [
+            line
+            for item in node.items
+            for line in _indented(layout(item, indent + INDENT, "", ","))
+        ]
+        return [prefix + node.open, *body, node.close + suffix]
+    if isinstance(node, Call) and node.args:
+        return _split_call(node, indent, prefix, suffix)
+    return [flat]
+
+
+def _split_call(node: Call, indent: int, prefix: str, suffix: str) -> list[str]:
+    head = prefix + node.func + "("
+    hugged = ", ".join(arg.inline() for arg in node.args)
+    if len(node.args) == 1 and not isinstance(node.args[0], Collection):
+        body = layout(node.args[0], indent + INDENT)
+        return [head, *_indented(body), ")" + suffix]
+    if _fits(indent + INDENT, hugged):
+        return [head, " " * INDENT + hugged, ")" + suffix]
+    lines = [head]
+    for arg in node.args:
+        trailing = "" if len(node.args) == 1 else ","
+        lines += _indented(layout(arg, indent + INDENT, "", trailing))
+    return [*lines, ")" + suffix]
+
+
+def _indented(lines: Sequence[str]) -> list[str]:
+    return [" " * INDENT + line for line in lines]
+
+
+def assignment(target: str, value: Node, indent: int) -> list[str]:
+    """`target = value`: split the value's brackets when the head fits, else parenthesize it."""
+    prefix = target + " = "
+    flat = prefix + value.inline()
+    if _fits(indent, flat):
+        return [flat]
+    opening = value.func + "(" if isinstance(value, Call) else getattr(value, "open", None)
+    if opening is not None and _fits(indent, prefix + opening):
+        return layout(value, indent, prefix)
+    return [prefix + "(", *_indented(layout(value, indent + INDENT)), ")"]
+
+
+def condition(keyword: str, left: str, operator: str, right: str, indent: int) -> list[str]:
+    """`if left operator right:`, or the formatter's one-operand-per-line form when too long."""
+    flat = f"{keyword} {left} {operator} {right}:"
+    if _fits(indent, flat):
+        return [flat]
+    pad = " " * INDENT
+    return [f"{keyword} (", pad + left, f"{pad}{operator} {right}", "):"]

@@ -1,0 +1,260 @@
+"""`load_spec` / `parse_spec`: a stategen.yml checked key by key into a `Spec`."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from ..errors import SpecError
+from . import _defaults, _names
+from ._model import FieldSpec, ProgressSpec, RecordSpec, Spec
+from ._problem import Problem, show
+from ._typedefs import FIELDS_HINT, Declared, dependency_order, read_types
+from ._types import DictOf, ListOf, Named, TypeExpr, parse_type
+from ._version import SchemaVersion
+from ._walk import Entry, Walker, describe, is_null
+from ._yaml import YamlMap, YamlNode, YamlScalar, load_yaml, to_plain
+
+TOP_KEYS = ("name", "package", "state", "version", "description", "types", "fields", "progress")
+FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from")
+PROGRESS_KEYS = ("items", "completed", "failed")
+
+#: The required top-level keys, each with an example.
+_REQUIRED = {"name": "batch-state", "version": "1.0.0", "fields": "{batch_id: str}"}
+_LIST_STR = ListOf(Named("str", "scalar"))
+_DICT_STR = DictOf(Named("str", "scalar"))
+
+
+def load_spec(path: Path | str) -> Spec:
+    """Read and validate the spec file at `path`; raises `SpecError`."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise SpecError("no such file; check the path to the spec", file=path) from None
+    except IsADirectoryError:
+        raise SpecError("is a directory; give the path of the spec file", file=path) from None
+    except OSError as error:
+        raise SpecError(f"cannot read the spec: {error.strerror or error}", file=path) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpecError(
+            f"the spec is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+            file=path,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
+    return parse_spec(text, file=path)
+
+
+def parse_spec(text: str, *, file: Path | str | None = None) -> Spec:
+    """Validate the spec in `text`; errors name `file`. Raises `SpecError`."""
+    return _Parser(Walker(file)).spec(load_yaml(text, file), file)
+
+
+class _Parser:
+    """One pass over one spec. Types are declared first, so fields may use any of them."""
+
+    def __init__(self, walker: Walker) -> None:
+        self.walker = walker
+        self.state = ""
+        self.declared = Declared()
+
+    def spec(self, root: YamlNode | None, file: Path | str | None) -> Spec:
+        walker = self.walker
+        if root is None:
+            raise walker.error(
+                1, "", "the spec is empty; it needs at least name, version and fields"
+            )
+        if not isinstance(root, YamlMap):
+            raise walker.error(
+                root.line,
+                "",
+                f"the spec must be a mapping of keys (name, version, fields …), "
+                f"got {describe(root)}",
+            )
+        top = walker.keys(root, "", TOP_KEYS, required=_REQUIRED)
+        name = walker.checked(top["name"], _names.distribution_name)
+        package = self.derived(top, "package", name, _names.derive_package, _names.package_name)
+        self.state = self.derived(top, "state", name, _names.camel_case, _names.state_name)
+        version = walker.checked(top["version"], SchemaVersion.parse)
+        description = walker.free_text(top.get("description"), "the description") or ""
+        self.declared = read_types(walker, top.get("types"), self.state)
+        records = (
+            RecordSpec(
+                draft.name,
+                self.field_list(draft.fields, draft.fields_path, root=False),
+                draft.doc,
+                draft.line,
+            )
+            for draft in self.declared.records
+        )
+        ordered = dependency_order(walker, records)
+        fields = self.fields(top["fields"])
+        return Spec(
+            name=name,
+            package=package,
+            state=self.state,
+            version=version,
+            description=description,
+            enums=tuple(self.declared.enums),
+            records=ordered,
+            fields=fields,
+            progress=self.progress(top.get("progress"), fields),
+            source_file=None if file is None else str(file),
+        )
+
+    def derived(
+        self,
+        top: Mapping[str, Entry],
+        key: str,
+        name: str,
+        derive: Callable[[str], str],
+        check: Callable[[object], str],
+    ) -> str:
+        """`top[key]` checked, or the value derived from `name` when the key is missing."""
+        if key in top:
+            return self.walker.checked(top[key], check)
+        try:
+            return check(derive(name))
+        except Problem as problem:
+            entry = top["name"]
+            raise self.walker.error(
+                entry.value.line,
+                entry.path,
+                f"the {key} derived from this name is invalid: {problem}; or set {key}: explicitly",
+            ) from None
+
+    # fields -------------------------------------------------------------------------------
+    def fields(self, entry: Entry) -> tuple[FieldSpec, ...]:
+        """The root state's fields."""
+        node = entry.value
+        if not isinstance(node, YamlMap) or not node.entries:
+            got = "an empty mapping" if isinstance(node, YamlMap) else describe(node)
+            raise self.walker.error(
+                node.line, entry.path, f"fields must be {FIELDS_HINT}, got {got}"
+            )
+        return self.field_list(node, entry.path, root=True)
+
+    def field_list(self, node: YamlMap, path: str, *, root: bool) -> tuple[FieldSpec, ...]:
+        fields = tuple(self.field(item, root=root) for item in self.walker.entries(node, path))
+        renamed: dict[str, FieldSpec] = {}
+        names = {field.name for field in fields}
+        for field in fields:
+            old = field.renamed_from
+            if old is None:
+                continue
+            where = f"{path}.{field.name}.renamed_from"
+            if old in names:
+                raise self.walker.error(
+                    field.line,
+                    where,
+                    f"{old!r} is still a field here; "
+                    "a field can only be renamed from a name that is gone",
+                )
+            if old in renamed:
+                raise self.walker.error(
+                    field.line,
+                    where,
+                    f"{renamed[old].name!r} is already renamed from {old!r}; only one field can be",
+                )
+            renamed[old] = field
+        return fields
+
+    def field(self, item: Entry, *, root: bool) -> FieldSpec:
+        walker = self.walker
+        taken = {*self.declared.kinds, self.state}
+        with walker.at(item.key.line, item.path):
+            name = _names.field_name(item.key.value, root=root, taken=taken)
+        node = item.value
+        if isinstance(node, YamlScalar):
+            body = {"type": Entry(item.key, node, f"{item.path}.type")}
+            if node.value is None:
+                raise walker.error(
+                    node.line,
+                    item.path,
+                    f"the field has no type; write {name}: str or {name}: {{type: str, ...}}",
+                )
+        elif isinstance(node, YamlMap):
+            body = walker.keys(node, item.path, FIELD_KEYS, required=("type",))
+        else:
+            raise walker.error(
+                node.line,
+                item.path,
+                "a field is a type (like int) or a mapping {type: ..., default: ...}, "
+                f"got {describe(node)}",
+            )
+        expr = walker.checked(body["type"], lambda text: parse_type(text, self.declared.kinds))
+        default = self.default(expr, body.get("default"), body.get("default_factory"))
+        renamed_from = None
+        if "renamed_from" in body:
+            renamed_from = walker.checked(
+                body["renamed_from"], lambda old: _names.field_name(old, root=root, taken=())
+            )
+            if renamed_from == name:
+                raise walker.error(
+                    body["renamed_from"].value.line,
+                    body["renamed_from"].path,
+                    "a field cannot be renamed from its own name; remove renamed_from",
+                )
+        doc = walker.free_text(body.get("doc"), "a doc")
+        return FieldSpec(name, expr, default, doc, renamed_from, item.key.line)
+
+    def default(
+        self, expr: TypeExpr, value: Entry | None, factory: Entry | None
+    ) -> _defaults.Default | None:
+        if value is not None and factory is not None:
+            raise self.walker.error(
+                factory.key.line,
+                factory.path,
+                "default and default_factory are exclusive; keep one of them",
+            )
+        if value is not None:
+            with self.walker.at(value.value.line, value.path):
+                return _defaults.from_value(expr, to_plain(value.value), self.declared.members)
+        if factory is not None:
+            required = self.declared.required_field
+            return self.walker.checked(
+                factory, lambda name: _defaults.from_factory(expr, name, required)
+            )
+        return None
+
+    # progress -----------------------------------------------------------------------------
+
+    def progress(self, entry: Entry | None, fields: tuple[FieldSpec, ...]) -> ProgressSpec | None:
+        if entry is None or is_null(entry):
+            return None
+        example = "{items: features, completed: completed, failed: failed}"
+        node = self.walker.mapping(entry.value, entry.path, f"a mapping like {example}")
+        body = self.walker.keys(node, entry.path, PROGRESS_KEYS, required=PROGRESS_KEYS)
+        by_name = {field.name: field for field in fields}
+        chosen: dict[str, str] = {}
+        for key in PROGRESS_KEYS:
+            item = body[key]
+            name = self.walker.text(item, what=f"progress.{key} (a field name)")
+            if name not in by_name:
+                close = difflib.get_close_matches(name, list(by_name), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else "; add it under fields:"
+                raise self.walker.error(
+                    item.value.line, item.path, f"there is no field {show(name)}{hint}"
+                )
+            allowed = (_LIST_STR, _DICT_STR) if key == "failed" else (_LIST_STR,)
+            field = by_name[name]
+            if field.type not in allowed:
+                wanted = " or ".join(str(expr) for expr in allowed)
+                raise self.walker.error(
+                    item.value.line,
+                    item.path,
+                    f"the {key} field must be {wanted}, but {name!r} is {field.type}",
+                )
+            for other, used in chosen.items():
+                if used == name:
+                    raise self.walker.error(
+                        item.value.line,
+                        item.path,
+                        f"{name!r} is already the {other} field; "
+                        "items, completed and failed must be three different fields",
+                    )
+            chosen[key] = name
+        failed_is_dict = by_name[chosen["failed"]].type == _DICT_STR
+        return ProgressSpec(chosen["items"], chosen["completed"], chosen["failed"], failed_is_dict)

@@ -1,0 +1,101 @@
+"""The migration chain: one step for each pair of consecutive released schema versions."""
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+from .errors import StateMigrationError
+
+Migrate = Callable[[dict[str, Any]], dict[str, Any]]
+
+_VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+_EDGE = re.compile(r"v[0-9_]+_to_v[0-9_]+")
+
+
+@dataclass(frozen=True)
+class Step:
+    """Turn the data of a `source` file (without its "version" key) into `target` data."""
+
+    source: str
+    target: str
+    migrate: Migrate
+
+
+def parse_version(text: str) -> tuple[int, int, int] | None:
+    """`"1.10.0"` → `(1, 10, 0)`; None for anything that is not MAJOR.MINOR.PATCH."""
+    match = _VERSION.fullmatch(text)
+    if match is None:
+        return None
+    major, minor, patch = (int(part) for part in match.groups())
+    return major, minor, patch
+
+
+def edge_module(source: str, target: str) -> str:
+    """The module holding the step from `source` to `target`, e.g. `v1_0_0_to_v1_1_0`."""
+    return f"v{source.replace('.', '_')}_to_v{target.replace('.', '_')}"
+
+
+def build_chain(package: str, history: Sequence[str]) -> tuple[Step, ...]:
+    """Import `package.<edge>` for each consecutive pair in `history` (oldest first).
+
+    The chain must be one straight line: increasing versions, a module for every edge (a
+    gap), and no module for an edge outside the line (a fork). Each error names the edge.
+    """
+    parsed = [parse_version(version) for version in history]
+    if not history or None in parsed:
+        raise StateMigrationError(f"{package}: history {list(history)} is not a list of versions")
+    for (old, new), (old_key, new_key) in zip(pairwise(history), pairwise(parsed), strict=True):
+        if old_key is None or new_key is None or not old_key < new_key:
+            raise StateMigrationError(
+                f"{package}: history goes from {old} to {new}; versions must increase"
+            )
+    edges = {edge_module(old, new): (old, new) for old, new in pairwise(history)}
+    found = {info.name for info in pkgutil.iter_modules(_package_path(package))}
+    for name in sorted(found - edges.keys()):
+        if _EDGE.fullmatch(name):
+            raise StateMigrationError(
+                f"{package}.{name} is not an edge of the chain {' → '.join(history)}: "
+                "a fork or a version missing from the history; delete it or fix the history"
+            )
+    return tuple(_import_step(package, name, *edge) for name, edge in edges.items())
+
+
+def _package_path(package: str) -> list[str]:
+    return list(getattr(importlib.import_module(package), "__path__", []))
+
+
+def _import_step(package: str, name: str, source: str, target: str) -> Step:
+    qualified = f"{package}.{name}"
+    try:
+        module = importlib.import_module(qualified)
+    except ModuleNotFoundError as error:
+        if error.name != qualified:
+            raise  # the migration module exists but one of its own imports is missing
+        raise StateMigrationError(
+            f"missing migration {source} → {target}: create {qualified} "
+            "with `def migrate(data: dict[str, Any]) -> dict[str, Any]`"
+        ) from None
+    migrate = getattr(module, "migrate", None)
+    if not callable(migrate):
+        raise StateMigrationError(
+            f"{qualified} has no migrate(data) function ({source} → {target})"
+        )
+    return Step(source, target, migrate)
+
+
+def migrate(data: dict[str, Any], version: str, steps: Sequence[Step]) -> dict[str, Any]:
+    """Run the steps from `version` to the newest, in memory; `version` must be a step's source."""
+    start = next(index for index, step in enumerate(steps) if step.source == version)
+    for step in steps[start:]:
+        result = step.migrate(data)
+        if not isinstance(result, dict):
+            raise StateMigrationError(
+                f"migration {step.source} → {step.target} returned {type(result).__name__}, "
+                "not a dict"
+            )
+        data = result
+    return data

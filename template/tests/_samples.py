@@ -1,0 +1,59 @@
+"""Sample values for any field type, built from the type hints, so tests fit any schema."""
+
+import dataclasses
+import enum
+import types
+import typing
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+# Text that breaks naive serializers: quotes, escapes, newlines, non-ASCII, astral plane.
+TRICKY_TEXT = "quote \" ' back\\slash\nnew line \t tab ✓ ünï 😀 {{ x }}"
+
+
+def sample_instance(cls: type[Any], variant: int = 0) -> Any:
+    """An instance of the dataclass `cls` with every field set; variants differ in each field.
+
+    Variant 0 fills everything (optionals set, containers non-empty); variant 1 uses the other
+    extreme (None, empty containers, the first enum member).
+    """
+    hints = typing.get_type_hints(cls)
+    values = {
+        spec.name: sample_value(hints[spec.name], variant)
+        for spec in dataclasses.fields(cls)
+        if spec.init
+    }
+    return cls(**values)
+
+
+def sample_value(annotation: Any, variant: int = 0) -> Any:
+    """A value of type `annotation`; see `sample_instance` for the variants."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (types.UnionType, typing.Union):
+        inner = next(arg for arg in args if arg is not type(None))
+        return sample_value(inner, variant) if variant == 0 else None
+    if origin is list:
+        return [sample_value(args[0], 0), sample_value(args[0], 1)] if variant == 0 else []
+    if origin is dict:
+        if variant:
+            return {}
+        return {"key ✓": sample_value(args[1], 0), "": sample_value(args[1], 1)}
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        members = list(annotation)
+        return members[-1] if variant == 0 else members[0]
+    if dataclasses.is_dataclass(annotation):
+        return sample_instance(typing.cast(type[Any], annotation), variant)
+    return _SCALARS[annotation][variant]
+
+
+_SCALARS: dict[Any, tuple[Any, Any]] = {
+    str: (TRICKY_TEXT, ""),
+    int: (2**63 + 5, -7),
+    float: (0.1, -3.0),
+    bool: (True, False),
+    datetime: (
+        datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+        datetime(1999, 12, 31, 0, 0),
+    ),
+    date: (date(2024, 2, 29), date(1, 1, 1)),
+}

@@ -1,0 +1,98 @@
+"""SIGKILL at random moments: the file is always exactly the old or the new state.
+
+A positive control runs the same harness against the naive `open(path, "w")` writer and must
+catch it tearing the file, which proves the harness can see the failure it looks for.
+STATEGEN_KILL_ITERATIONS (default 25) sets the kills per run; CI's heavy run uses 2000.
+"""
+
+import os
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _procs import VERSION, Blob, blob, context, naive_save_forever, save_forever
+
+pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+
+ITERATIONS = int(os.environ.get("STATEGEN_KILL_ITERATIONS", "25"))
+LARGE, SMALL = blob("large", 300_000), blob("small", 8_000)
+
+
+@dataclass
+class KillReport:
+    """What the files looked like after each kill."""
+
+    outcomes: Counter[str]
+    mid_write: int  # kills that left a temp file behind: they landed inside a save
+
+    @property
+    def torn(self) -> int:
+        return sum(self.outcomes[f"{which}{how}"] for which in ("", "backup ") for how in BAD)
+
+
+BAD = ("corrupt", "missing", "other")
+
+
+def kill_at_random(
+    lib: Any, path: Path, writer: Callable[..., None], args: tuple[Any, ...]
+) -> KillReport:
+    """Start `writer`, kill it with SIGKILL at a random moment, check the file; repeat."""
+    rng = random.Random(os.environ.get("STATEGEN_KILL_SEED"))
+    store = lib.store.StateStore(path, Blob, schema_version=VERSION)
+    store.save(SMALL)
+    ctx = context()
+    outcomes: Counter[str] = Counter()
+    mid_write = 0
+    for _ in range(ITERATIONS):
+        ready = ctx.Event()
+        process = ctx.Process(target=writer, args=(*args, ready))
+        process.start()
+        assert ready.wait(60), "the writer never finished a first save"
+        # One large + small cycle takes a few ms; the delay spans several, landing anywhere.
+        time.sleep(rng.uniform(0, 0.02))
+        process.kill()
+        process.join(30)
+        mid_write += any(lib.atomic.TEMP_MARKER in p.name for p in path.parent.iterdir())
+        outcomes[_classify(lib, path)] += 1
+        # The writer saved at least once, so there is a backup, and it must be whole too.
+        outcomes["backup " + _classify(lib, store.backup_path)] += 1
+    return KillReport(outcomes, mid_write)
+
+
+def _classify(lib: Any, path: Path) -> str:
+    try:
+        state = lib.store.StateStore(path, Blob, schema_version=VERSION).load()
+    except lib.errors.StateNotFoundError:
+        return "missing"
+    except lib.errors.StateCorruptError:
+        return "corrupt"
+    if state == LARGE:
+        return "large"
+    return "small" if state == SMALL else "other"
+
+
+class TestKill:
+    def test_store_file_is_always_old_or_new(self, lib: Any, state_path: Path) -> None:
+        """After every kill the file and its backup each load as exactly one of the states."""
+        report = kill_at_random(
+            lib, state_path, save_forever, (lib.store.StateStore, state_path, [LARGE, SMALL])
+        )
+        print(f"\nstore: {dict(report.outcomes)}, kills inside a save: {report.mid_write}")
+        assert report.torn == 0, report
+        assert report.outcomes["large"] + report.outcomes["small"] == ITERATIONS
+        store = lib.store.StateStore(state_path, Blob, schema_version=VERSION)
+        store.save(SMALL)  # sweeps whatever temp files the kills left
+        assert [
+            p.name for p in state_path.parent.iterdir() if lib.atomic.TEMP_MARKER in p.name
+        ] == []
+
+    def test_positive_control_catches_the_naive_writer(self, lib: Any, state_path: Path) -> None:
+        """The same harness records torn files when the writer is open("w") + write."""
+        report = kill_at_random(lib, state_path, naive_save_forever, (state_path, [LARGE, SMALL]))
+        print(f"\nnaive: {dict(report.outcomes)}")
+        assert report.outcomes["corrupt"] > 0, report

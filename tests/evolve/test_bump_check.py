@@ -1,0 +1,228 @@
+"""`stategen bump` and `stategen check` on real projects: refusals, atomicity, the gate."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import run_stategen
+from projects import Project, new_project
+
+pytestmark = pytest.mark.e2e
+
+ADD_PRIORITY = (r"^  note: .*$", r"\g<0>\n  priority: {type: int, default: 3}")
+TO_1_1 = (r"^version: 1\.0\.0$", "version: 1.1.0")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """One generated, committed project; each test works on its own copy."""
+    return new_project(tmp_path_factory.mktemp("base"))
+
+
+@pytest.fixture
+def project(base: Project, tmp_path: Path) -> Project:
+    return base.copy(tmp_path / "project")
+
+
+def _released(project: Project) -> Project:
+    """The project after a committed bump to 1.1.0 (a new field)."""
+    project.edit_spec(TO_1_1, ADD_PRIORITY)
+    done = project.stategen("bump")
+    assert done.returncode == 0, done.stderr
+    project.commit("Schema 1.1.0")
+    return project
+
+
+class TestBumpRefuses:
+    def test_dirty_worktree(self, project: Project) -> None:
+        """Other uncommitted files: refused with the exact commands, nothing written."""
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        (project.root / "notes.txt").write_text("mine", encoding="utf-8")
+        done = project.stategen("bump")
+        assert done.returncode == 2
+        assert "?? notes.txt" in done.stderr
+        assert "git add -A -- ':!stategen.yml' && git commit" in done.stderr
+        assert "git stash push --include-untracked" in done.stderr
+        assert project.status() == " M stategen.yml\n?? notes.txt\n"
+
+    def test_not_a_git_repository(self, project: Project) -> None:
+        """Without git history there is nothing to merge with: refused, saying what to run."""
+        shutil.rmtree(project.root / ".git")
+        done = project.stategen("bump")
+        assert done.returncode == 2 and "git init && git add -A && git commit" in done.stderr
+
+    def test_version_not_bumped(self, project: Project) -> None:
+        """Changed fields with the same version: refused, suggesting the next minor version."""
+        project.edit_spec(ADD_PRIORITY)
+        done = project.stategen("bump")
+        assert done.returncode == 2
+        assert "stategen.yml: version:" in done.stderr and "set `version: 1.1.0`" in done.stderr
+        assert project.status() == " M stategen.yml\n"
+
+    def test_breaking_change_needs_a_major_version(self, project: Project) -> None:
+        """A removal released as a minor version is refused, suggesting 2.0.0."""
+        project.edit_spec(TO_1_1, (r"^  note: .*\n", ""))
+        done = project.stategen("bump")
+        assert done.returncode == 2 and "set `version: 2.0.0`" in done.stderr
+
+    def test_invalid_spec(self, project: Project) -> None:
+        """A broken spec is a one-line error naming stategen.yml; nothing is written."""
+        project.edit_spec((r"^  count: \{type: int,", "  count: {type: integr,"))
+        done = project.stategen("bump")
+        assert done.returncode == 2 and "stategen.yml" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert project.status() == " M stategen.yml\n"
+
+    def test_existing_migration_is_never_overwritten(self, project: Project) -> None:
+        """A migration module already in place stops the bump before anything is written."""
+        module = project.migration("1.0.0", "1.1.0")
+        module.write_text("def migrate(data):\n    return data\n", encoding="utf-8")
+        project.commit("Hand-written migration")
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        done = project.stategen("bump")
+        assert done.returncode == 2 and "never overwrites a migration" in done.stderr
+        assert project.status() == " M stategen.yml\n"
+
+    def test_failed_regeneration_leaves_nothing(self, project: Project) -> None:
+        """If the template cannot be reached, the project is exactly as it was."""
+        answers = project.root / ".copier-answers.yml"
+        text = answers.read_text(encoding="utf-8")
+        source = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+        answers.write_text(text.replace(source, "_src_path: /nonexistent/template"), "utf-8")
+        project.commit("Point at a missing template")
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        done = project.stategen("bump")
+        assert done.returncode != 0 and "Traceback" not in done.stderr
+        assert project.status() == " M stategen.yml\n"
+        assert not (project.root / ".stategen").exists()
+
+
+class TestBump:
+    def test_nothing_to_do(self, project: Project) -> None:
+        """An unchanged spec: bump says so and touches nothing."""
+        done = project.stategen("bump")
+        assert done.returncode == 0 and "Nothing to do" in done.stdout
+        assert project.status() == ""
+
+    def test_a_warning_alone_keeps_the_version(self, project: Project) -> None:
+        """A new default changes no stored data: regenerated at the same version, no migration."""
+        project.edit_spec(
+            (r"^  count: \{type: int, default: 0\}$", "  count: {type: int, default: 7}")
+        )
+        done = project.stategen("bump")
+        assert done.returncode == 0, done.stderr
+        assert "SG401" in done.stdout
+        assert "count: int = 7" in (project.root / "src/notes_state/model.py").read_text()
+        assert not list((project.root / "src/notes_state/migrations").glob("v*.py"))
+
+    def test_restores_a_deleted_fixture(self, project: Project) -> None:
+        """A fixture is derived from its snapshot, so bump can always write it again."""
+        _released(project)
+        fixture = project.root / "tests/fixtures/1.0.0.json"
+        original = fixture.read_bytes()
+        fixture.unlink()
+        project.commit("Lost the fixture")
+        warned = project.stategen("check")
+        assert warned.returncode == 0 and "no fixture of schema 1.0.0" in warned.stdout
+        done = project.stategen("bump")
+        assert done.returncode == 0, done.stderr
+        assert fixture.read_bytes() == original
+
+    def test_hand_edits_merge(self, project: Project) -> None:
+        """An edit to a generated file survives the regeneration (Copier's 3-way merge)."""
+        model = project.root / "src/notes_state/model.py"
+        text = model.read_text(encoding="utf-8")
+        model.write_text(text + "\n\n# Hand-written: keep me.\n", encoding="utf-8")
+        project.commit("Hand edit")
+        _released(project)
+        text = model.read_text(encoding="utf-8")
+        assert "# Hand-written: keep me." in text and "priority: int = 3" in text
+
+    def test_conflicts_are_refused_or_kept_on_request(self, project: Project) -> None:
+        """A hand edit on a regenerated line: refused untouched, or written with markers."""
+        model = project.root / "src/notes_state/model.py"
+        text = model.read_text(encoding="utf-8")
+        model.write_text(
+            text.replace('SCHEMA_VERSION = "1.0.0"', 'SCHEMA_VERSION = "1.0.0"  # mine')
+        )
+        project.commit("Hand edit on a generated line")
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        refused = project.stategen("bump")
+        assert refused.returncode == 1 and "src/notes_state/model.py" in refused.stderr
+        assert project.status() == " M stategen.yml\n"
+        kept = project.stategen("bump", "--keep-conflicts")
+        assert kept.returncode == 1 and "conflict markers" in kept.stderr
+        assert "<<<<<<<" in model.read_text(encoding="utf-8")
+
+
+class TestCheck:
+    def test_fresh_project_passes(self, project: Project) -> None:
+        done = project.stategen("check")
+        assert done.returncode == 0 and done.stdout.splitlines()[-1] == "ok"
+
+    def test_json_lists_every_change_with_its_classification(self, project: Project) -> None:
+        """--json is machine-readable: pending changes with code and classification."""
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        done = project.stategen("check", "--json")
+        assert done.returncode == 1
+        report = json.loads(done.stdout)
+        assert report["ok"] is False
+        (change,) = report["pending"]["changes"]
+        assert (change["code"], change["classification"]) == ("SG101", "SAFE")
+        assert change["subject"] == "NotesState.priority"
+
+    def test_version_policy_is_reported(self, project: Project) -> None:
+        """A pending change the version does not allow is listed with the version to set."""
+        project.edit_spec(ADD_PRIORITY)
+        done = project.stategen("check")
+        assert done.returncode == 1 and "set `version: 1.1.0`" in done.stdout
+
+    def test_missing_migration_is_a_gap(self, project: Project) -> None:
+        _released(project)
+        project.migration("1.0.0", "1.1.0").unlink()
+        done = project.stategen("check")
+        assert done.returncode == 1 and "missing migration 1.0.0 → 1.1.0" in done.stdout
+
+    def test_stray_module_is_a_fork(self, project: Project) -> None:
+        _released(project)
+        stray = project.migration("1.0.0", "1.2.0")
+        stray.write_text("def migrate(data):\n    return data\n", encoding="utf-8")
+        done = project.stategen("check")
+        assert done.returncode == 1 and "v1_0_0_to_v1_2_0.py is not an edge" in done.stdout
+
+    def test_broken_module_is_reported(self, project: Project) -> None:
+        _released(project)
+        project.migration("1.0.0", "1.1.0").write_text("def migrate(:\n", encoding="utf-8")
+        done = project.stategen("check")
+        assert done.returncode == 1 and "does not parse" in done.stdout
+
+    def test_stub_found_by_reading_not_running(self, project: Project) -> None:
+        """A stub in dead code still fails: check reads the code, it never runs it."""
+        _released(project)
+        module = project.migration("1.0.0", "1.1.0")
+        with module.open("a", encoding="utf-8") as stream:
+            stream.write("\n\ndef _later() -> None:\n    raise NotImplementedError\n")
+        done = project.stategen("check")
+        assert done.returncode == 1 and "in _later()" in done.stdout
+
+    def test_damaged_snapshot_is_a_warning(self, project: Project) -> None:
+        """A snapshot that does not parse is reported; the chain itself is still checked."""
+        _released(project)
+        (project.root / ".stategen/schemas/1.0.0.json").write_text("{", encoding="utf-8")
+        done = project.stategen("check")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "warning: cannot list the changes 1.0.0 → 1.1.0" in done.stdout
+
+    def test_outside_a_project(self, tmp_path: Path) -> None:
+        """Run elsewhere, check says where to run it (usage error, exit 2)."""
+        done = run_stategen("check", cwd=tmp_path)
+        assert done.returncode == 2 and "top directory" in done.stderr
+
+    def test_uncommitted_bump_is_not_an_error_for_check(self, project: Project) -> None:
+        """check reads the files as they are; git state is bump's business."""
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        assert project.stategen("bump").returncode == 0
+        assert project.stategen("check").returncode == 0

@@ -1,0 +1,219 @@
+"""Hypothesis strategies for state-schema specs: valid ones, and ways to break them."""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+from hypothesis import strategies as st
+
+#: Text that has broken code generators before: quotes, backslashes, newlines,
+#: template syntax and characters outside the BMP.
+NASTY_TEXT = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "'",
+            '"',
+            '"""',
+            "\\",
+            "\\n",
+            "a\nb",
+            "{{ x }}",
+            "{% if %}",
+            "{#",
+            "${HOME}",
+            "😀",
+            "ünï",
+            "\t",
+            "x" * 120,
+            "it's \"both\"",
+            "# not a comment",
+        ]
+    ),
+    st.text(
+        alphabet=st.characters(
+            codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n\t"
+        ),
+        max_size=40,
+    ),
+)
+
+#: Enum values: printable ASCII, including quotes and template syntax.
+ENUM_TEXT = st.text(alphabet=string.printable.strip() + " ", max_size=12)
+
+SCALAR_TYPES = ["str", "int", "float", "bool", "datetime", "date"]
+
+
+def _identifier(prefix: str) -> st.SearchStrategy[str]:
+    # A prefix keeps generated names clear of keywords, builtins and reserved names.
+    return st.text(string.ascii_lowercase + string.digits + "_", min_size=0, max_size=12).map(
+        lambda tail: prefix + tail
+    )
+
+
+def _default_for(annotation: str, enums: dict[str, list[str]]) -> st.SearchStrategy[dict[str, Any]]:
+    """A `{default: ...}` / `{default_factory: ...}` fragment valid for `annotation`, or none."""
+    none: st.SearchStrategy[dict[str, Any]] = st.just({})
+    if annotation.endswith(" | None"):
+        return st.one_of(none, st.just({"default": None}))
+    if annotation.startswith("list["):
+        inner = annotation[5:-1]
+        options = [none, st.just({"default": []}), st.just({"default_factory": "list"})]
+        if inner in ("str", "int", "bool"):
+            options.append(st.lists(_scalar(inner), min_size=1, max_size=3).map(lambda v: {"default": v}))
+        return st.one_of(*options)
+    if annotation.startswith("dict[str, "):
+        inner = annotation[10:-1]
+        options = [none, st.just({"default": {}})]
+        if inner in ("str", "int", "bool"):
+            options.append(
+                st.dictionaries(NASTY_TEXT, _scalar(inner), min_size=1, max_size=3).map(
+                    lambda v: {"default": v}
+                )
+            )
+        return st.one_of(*options)
+    if annotation in enums:
+        return st.one_of(none, st.sampled_from(enums[annotation]).map(lambda v: {"default": v}))
+    if annotation == "datetime":
+        return st.one_of(none, st.just({"default_factory": "now"}))
+    if annotation == "date":
+        return st.one_of(none, st.just({"default_factory": "today"}))
+    if annotation in ("str", "int", "float", "bool"):
+        return st.one_of(none, _scalar(annotation).map(lambda v: {"default": v}))
+    return st.one_of(none, st.just({"default_factory": annotation}))  # a record type
+
+
+def _scalar(kind: str) -> st.SearchStrategy[Any]:
+    if kind == "str":
+        return NASTY_TEXT
+    if kind == "int":
+        return st.integers(min_value=-(2**63), max_value=2**63)
+    if kind == "float":
+        return st.floats(allow_nan=False, allow_infinity=False, width=64)
+    return st.booleans()
+
+
+@st.composite
+def valid_specs(draw: st.DrawFn, package: str) -> dict[str, Any]:
+    """A spec that stategen must accept and turn into a clean, working project."""
+    enums: dict[str, list[str]] = {}
+    for index in range(draw(st.integers(0, 2))):
+        texts = draw(st.lists(ENUM_TEXT, min_size=1, max_size=4))
+        # A numbered prefix keeps the derived member names (upper-cased) distinct identifiers.
+        enums[f"Enum{index}"] = [f"v{n} {text}" for n, text in enumerate(texts)]
+    types: dict[str, Any] = {name: {"enum": values, "doc": draw(NASTY_TEXT)} for name, values in enums.items()}
+    records: list[str] = []
+    for index in range(draw(st.integers(0, 2))):
+        name = f"Rec{index}"
+        fields = {
+            f"r{n}": {"type": draw(st.sampled_from(SCALAR_TYPES[:4])), **{}}
+            for n in range(draw(st.integers(1, 3)))
+        }
+        for field in fields.values():
+            field.update(draw(_default_for(field["type"], enums).filter(bool)))  # records default-constructible
+        types[name] = {"fields": fields}
+        records.append(name)
+
+    names = draw(st.lists(_identifier("f_"), min_size=1, max_size=8, unique=True))
+    base = st.sampled_from(SCALAR_TYPES + list(enums) + records)
+    fields: dict[str, Any] = {}
+    for name in names:
+        annotation = draw(
+            st.one_of(
+                base,
+                base.map(lambda t: f"list[{t}]"),
+                base.map(lambda t: f"dict[str, {t}]"),
+                base.map(lambda t: f"{t} | None"),
+            )
+        )
+        field: dict[str, Any] = {"type": annotation, **draw(_default_for(annotation, enums))}
+        if draw(st.booleans()):
+            field["doc"] = draw(NASTY_TEXT)
+        fields[name] = field
+    return {
+        "name": package.replace("_", "-"),
+        "package": package,
+        "state": "FuzzState",
+        "version": f"{draw(st.integers(0, 20))}.{draw(st.integers(0, 20))}.{draw(st.integers(0, 20))}",
+        "description": draw(NASTY_TEXT),
+        "types": types,
+        "fields": fields,
+    }
+
+
+def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str, Any]:
+    broken = {**spec, "fields": dict(spec["fields"])}
+    field = next(iter(broken["fields"]))
+    if how == "unknown top key":
+        broken["feilds"] = broken.pop("fields")
+    elif how == "unknown field key":
+        broken["fields"][field] = {"type": "int", "defualt": 1}
+    elif how == "bad version":
+        broken["version"] = data.draw(st.sampled_from(["1.0", "v1.0.0", "01.0.0", "1.0.0-rc1", 1, None, ""]))
+    elif how == "empty fields":
+        broken["fields"] = data.draw(st.sampled_from([{}, None, [], "x"]))
+    elif how == "bad field name":
+        name = data.draw(st.sampled_from(["class", "1abc", "a-b", "version", "to_dict", "_x", "é", "a b"]))
+        broken["fields"][name] = "int"
+    elif how == "unknown type":
+        broken["fields"][field] = data.draw(st.sampled_from(["integer", "list[", "dict[int, str]", "Strr", "set[str]", "list[list"]))
+    elif how == "mismatched default":
+        broken["fields"][field] = data.draw(
+            st.sampled_from(
+                [
+                    {"type": "int", "default": "1"},
+                    {"type": "int", "default": True},
+                    {"type": "str", "default": 3},
+                    {"type": "bool", "default": "yes"},
+                    {"type": "float", "default": "nan"},
+                    {"type": "str", "default": None},
+                    {"type": "list[str]", "default": [1]},
+                    {"type": "datetime", "default": "2020-01-01"},
+                    {"type": "int", "default": 1, "default_factory": "list"},
+                    {"type": "date", "default_factory": "now"},
+                ]
+            )
+        )
+    elif how == "bad package":
+        broken["package"] = data.draw(st.sampled_from(["my-pkg", "json", "1pkg", "import", "Pkg.x", ""]))
+    elif how == "bad progress":
+        broken["fields"]["p_count"] = "int"
+        broken["progress"] = data.draw(
+            st.sampled_from(
+                [
+                    {"items": "p_count", "completed": "p_count", "failed": "p_count"},
+                    {"items": "nope", "completed": "nope", "failed": "nope"},
+                    {"items": field},
+                    "features",
+                ]
+            )
+        )
+    elif how == "not a mapping":
+        return data.draw(st.sampled_from([[], "text", 3, None]))  # type: ignore[no-any-return]
+    elif how == "bad enum":
+        broken["types"] = {"E": data.draw(st.sampled_from([{"enum": []}, {"enum": ["a", "a"]}, {"enum": [1]}, {"enum": "a"}]))}
+    return broken
+
+
+BREAKAGES = [
+    "unknown top key",
+    "unknown field key",
+    "bad version",
+    "empty fields",
+    "bad field name",
+    "unknown type",
+    "mismatched default",
+    "bad package",
+    "bad progress",
+    "not a mapping",
+    "bad enum",
+]
+
+
+@st.composite
+def invalid_specs(draw: st.DrawFn) -> tuple[str, Any]:
+    """A (breakage name, spec) pair that stategen must reject with exit code 2."""
+    spec = draw(valid_specs(package="broken_pkg"))
+    how = draw(st.sampled_from(BREAKAGES))
+    return how, _break_one(spec, how, draw(st.data()))

@@ -1,0 +1,128 @@
+"""Property tests: any invalid spec is one clean error; any valid spec makes a clean project.
+
+Light by default. `STATEGEN_FUZZ_INVALID` and `STATEGEN_FUZZ_VALID` raise the counts
+(CI's heavy run uses 1000 and 200).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import BREAKAGES, invalid_specs, valid_specs
+from typer.testing import CliRunner
+
+from stategen.cli import app
+
+INVALID_COUNT = int(os.environ.get("STATEGEN_FUZZ_INVALID", "60"))
+VALID_COUNT = int(os.environ.get("STATEGEN_FUZZ_VALID", "6"))
+VALID_BATCH = 25
+
+runner = CliRunner()
+
+
+def _write(path: Path, spec: Any) -> Path:
+    # JSON is YAML, and it writes any text unambiguously.
+    path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@settings(
+    max_examples=INVALID_COUNT,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=invalid_specs())
+def test_invalid_spec_exits_2_with_one_line(tmp_path: Path, case: tuple[str, Any]) -> None:
+    """Every broken spec exits 2 with one line naming the spec file, and creates nothing."""
+    how, spec = case
+    spec_path = _write(tmp_path / "stategen.yml", spec)
+    dest = tmp_path / "out"
+    result = runner.invoke(app, ["new", str(dest), "--spec", str(spec_path), "--defaults"])
+    assert result.exit_code == 2, (how, spec, result.output, result.exception)
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, (how, lines)
+    assert str(spec_path) in lines[0], (how, lines)
+    assert not dest.exists()
+
+
+def test_every_breakage_kind_is_exercised() -> None:
+    """The invalid-spec strategy covers each kind of breakage it knows."""
+    seen = {how for how, _ in (invalid_specs().example() for _ in range(300))}
+    assert seen == set(BREAKAGES)
+
+
+def _generate(root: Path, specs: tuple[dict[str, Any], ...]) -> list[Path]:
+    projects = []
+    for spec in specs:
+        spec_path = _write(root / f"{spec['package']}.yml", spec)
+        dest = root / spec["package"]
+        result = runner.invoke(app, ["new", str(dest), "--spec", str(spec_path), "--defaults"])
+        assert result.exit_code == 0, (spec, result.output, result.exception)
+        projects.append(dest)
+    return projects
+
+
+ROUND_TRIP = """
+import importlib, json, sys
+from dataclasses import fields
+sys.path[:0] = {paths!r}
+for package in {packages!r}:
+    module = importlib.import_module(package)
+    state_cls = module.FuzzState
+    # Build an instance from defaults where they exist, sample data otherwise.
+    sys.path.insert(0, {tests_dir!r})
+    from samples import sample_instance
+    state = sample_instance(state_cls)
+    data = json.loads(json.dumps(state.to_dict()))
+    assert state_cls.from_dict(data) == state, package
+print("ok")
+"""
+
+
+def _batch_of_specs(batch: int) -> st.SearchStrategy[tuple[dict[str, Any], ...]]:
+    count = min(VALID_BATCH, VALID_COUNT - batch * VALID_BATCH)
+    return st.tuples(*(valid_specs(package=f"fuzz_{batch}_{n}") for n in range(count)))
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("batch", range((VALID_COUNT + VALID_BATCH - 1) // VALID_BATCH))
+def test_valid_specs_generate_clean_projects(tmp_path_factory: pytest.TempPathFactory, batch: int) -> None:
+    """Random valid specs generate projects that import, round-trip, and pass ruff and mypy.
+
+    Each batch is one hypothesis example holding up to 25 specs, so ruff and mypy run once
+    over the whole batch.
+    """
+
+    @settings(max_examples=1, deadline=None, database=None)
+    @given(specs=_batch_of_specs(batch))
+    def check_batch(specs: tuple[dict[str, Any], ...]) -> None:
+        root = tmp_path_factory.mktemp(f"fuzz{batch}")
+        projects = _generate(root, specs)
+        sources = [str(p / "src") for p in projects]
+        packages = [p.name for p in projects]
+        script = ROUND_TRIP.format(
+            paths=sources, packages=packages, tests_dir=str(Path(__file__).parent)
+        )
+        targets = [f"{s}/{n}" for s, n in zip(sources, packages, strict=True)]
+        checks = [
+            [sys.executable, "-c", script],
+            [sys.executable, "-m", "ruff", "check", "--no-cache", *map(str, projects)],
+            [sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *map(str, projects)],
+            [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *targets],
+        ]
+        for cmd in checks:
+            result = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, cwd=root)
+            assert result.returncode == 0, (
+                f"{cmd[:4]}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+            )
+
+    check_batch()

@@ -1,0 +1,91 @@
+"""The type grammar: what parses, its canonical spelling, and what is refused and why."""
+
+from __future__ import annotations
+
+import pytest
+
+from stategen.spec import DictOf, Kind, ListOf, Named, Nullable, Problem, named_types, parse_type
+
+DECLARED: dict[str, Kind] = {"Status": "enum", "Window": "record"}
+
+
+class TestCanonicalSpelling:
+    @pytest.mark.parametrize(
+        ("written", "canonical"),
+        [
+            ("str", "str"),
+            ("datetime", "datetime"),
+            ("list[str]", "list[str]"),
+            (" list [ str ] ", "list[str]"),
+            ("dict[str,int]", "dict[str, int]"),
+            ("dict[str, Window]", "dict[str, Window]"),
+            ("str|None", "str | None"),
+            ("None | str", "str | None"),
+            ("list[str | None]", "list[str | None]"),
+            ("list[None | Status] | None", "list[Status | None] | None"),
+            ("dict[str, list[dict[str, float]]]", "dict[str, list[dict[str, float]]]"),
+        ],
+    )
+    def test_canonical(self, written: str, canonical: str) -> None:
+        """Spacing and the order of `| None` are normalised to one spelling."""
+        assert str(parse_type(written, DECLARED)) == canonical
+
+    def test_tree(self) -> None:
+        """The parsed tree says what each name is."""
+        expr = parse_type("dict[str, list[Window] | None]", DECLARED)
+        assert expr == DictOf(Nullable(ListOf(Named("Window", "record"))))
+        assert [n.kind for n in named_types(parse_type("list[Status]", DECLARED))] == ["enum"]
+
+    def test_named_types_lists_every_name(self) -> None:
+        """named_types finds names inside containers and optionals."""
+        expr = parse_type("dict[str, list[Window | None]]", DECLARED)
+        assert [n.name for n in named_types(expr)] == ["Window"]
+
+
+class TestRefused:
+    @pytest.mark.parametrize(
+        ("written", "fragment"),
+        [
+            ("", "the type is empty"),
+            ("   ", "the type is empty"),
+            ("Strr", "did you mean 'str'?"),
+            ("STR", "did you mean 'str'?"),
+            ("Windw", "did you mean 'Window'?"),
+            ("string", "write str instead"),
+            ("boolean", "write bool instead"),
+            ("List[str]", "write list[...] instead"),
+            ("Optional[str]", "write T | None instead"),
+            ("Union[str, int]", "write T | None instead"),
+            ("tuple[int]", "use list[...] or dict[str, ...]"),
+            ("list", "needs its item type"),
+            ("dict", "needs its item type"),
+            ("list[]", "expected a type name but found ']'"),
+            ("list[str", "expected ']' but found the end"),
+            ("list[str]]", "unexpected ']'"),
+            ("dict[str]", "expected ','"),
+            ("dict[int, str]", "dict keys must be str"),
+            ("dict[str | None, int]", "dict keys must be str"),
+            ("str | int", "only one type or None"),
+            ("str | None | None", "only one type or None"),
+            ("None", "no type besides None"),
+            ("None | None", "no type besides None"),
+            ("list[None]", "no type besides None"),
+            ("typing.List", "unexpected '.'"),
+            ("Straße", "unexpected 'ß'"),
+            ("str str", "unexpected 'str'"),
+            ("list[" * 20 + "int" + "]" * 20, "nests more than 16 levels"),
+            ("list[" * 5000, "nests more than 16 levels"),
+        ],
+    )
+    def test_refused(self, written: str, fragment: str) -> None:
+        """A type that is not in the grammar is a Problem that says what to write."""
+        with pytest.raises(Problem) as caught:
+            parse_type(written, DECLARED)
+        assert fragment in str(caught.value)
+        assert "\n" not in str(caught.value)
+
+    @pytest.mark.parametrize("value", [5, None, True, ["str"], {"a": 1}])
+    def test_not_text(self, value: object) -> None:
+        """A type must be text."""
+        with pytest.raises(Problem, match="a type is text"):
+            parse_type(value, DECLARED)

@@ -1,0 +1,318 @@
+"""`stategen update` merges template releases: fixes arrive, edits stay, conflicts are flagged."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import (
+    ATOMIC,
+    PROJECT_ATOMIC,
+    PROJECT_MANAGER,
+    TEMPLATE_FIX,
+    TemplateRepo,
+    commit_all,
+    git,
+    prepend_fix,
+)
+
+from stategen._copier import CURRENT_TEMPLATE, read_answers, update_project
+from stategen._git import files_with_markers, unmerged_paths
+from stategen.errors import ConflictError, PreconditionError
+from stategen.update import update
+
+OWNER_LINE = "# The owner's note, kept across updates.\n"
+OWN_MODULE = "src/batch_state/reports.py"
+OWN_MODULE_TEXT = '"""The owner\'s own module."""\n\nREPORT_NAME = "daily"\n'
+
+
+def _append(line: str) -> Any:
+    return lambda text: text + line
+
+
+def _edit(project: Path, relative: str, change: Any) -> None:
+    file = project / relative
+    file.write_text(change(file.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _run_generated_tests(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+class TestThreeWayMerge:
+    def test_fix_arrives_and_owner_edits_stay(self, template_repo: TemplateRepo, project: Path):
+        """A v2 fix to a pattern module lands next to the owner's edits; nothing conflicts."""
+        _edit(project, PROJECT_MANAGER, _append(OWNER_LINE))
+        _edit(project, PROJECT_ATOMIC, _append(OWNER_LINE))  # the same file as the fix
+        (project / OWN_MODULE).write_text(OWN_MODULE_TEXT, encoding="utf-8")
+        commit_all(project, "Owner edits")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        report = update(project, vcs_ref="v2")
+
+        atomic = (project / PROJECT_ATOMIC).read_text(encoding="utf-8")
+        assert atomic.startswith(TEMPLATE_FIX)
+        assert atomic.endswith(OWNER_LINE)
+        assert (project / PROJECT_MANAGER).read_text(encoding="utf-8").endswith(OWNER_LINE)
+        assert (project / OWN_MODULE).read_text(encoding="utf-8") == OWN_MODULE_TEXT
+        assert report.clean and report.conflicts == () and report.rejects == ()
+        assert (report.old_version, report.new_version) == ("v1", "v2")
+        assert PROJECT_ATOMIC in report.changed
+        assert files_with_markers(project) == [] and unmerged_paths(project) == []
+        assert read_answers(project)["_commit"] == "v2"
+        done = _run_generated_tests(project)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+    def test_deleted_file_stays_deleted(self, template_repo: TemplateRepo, project: Path):
+        """A generated file the owner deleted is not brought back, even when v2 changes it."""
+        (project / "README.md").unlink()
+        commit_all(project, "No README")
+        template_repo.release("v2", {"template/README.md.jinja": _append("\nMore docs.\n")})
+
+        update(project, vcs_ref="v2")
+
+        assert not (project / "README.md").exists()
+
+    def test_spec_file_is_never_overwritten(self, template_repo: TemplateRepo, project: Path):
+        """stategen.yml is the owner's (`_skip_if_exists`): v2's changes to it do not land."""
+        _edit(project, "stategen.yml", _append("# tuned by the owner\n"))
+        commit_all(project, "Owner edits the spec")
+        before = (project / "stategen.yml").read_text(encoding="utf-8")
+        template_repo.release(
+            "v2", {"template/stategen.yml.jinja": lambda text: "# v2 header\n" + text}
+        )
+
+        update(project, vcs_ref="v2")
+
+        assert (project / "stategen.yml").read_text(encoding="utf-8") == before
+
+    def test_deleted_spec_file_comes_back(self, template_repo: TemplateRepo, project: Path):
+        """stategen.yml is needed by `stategen bump`, so an update restores it if deleted."""
+        (project / "stategen.yml").unlink()
+        commit_all(project, "No spec")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        update(project, vcs_ref="v2")
+
+        assert (project / "stategen.yml").is_file()
+
+    def test_same_line_edit_raises_conflict_naming_the_file(
+        self, template_repo: TemplateRepo, project: Path
+    ):
+        """The owner and v2 change the same line: markers appear and the update fails."""
+        _edit(project, PROJECT_ATOMIC, lambda text: "# The owner's first line.\n" + text)
+        commit_all(project, "Owner edits the first line")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        with pytest.raises(ConflictError) as caught:
+            update(project, vcs_ref="v2")
+
+        message = str(caught.value)
+        assert PROJECT_ATOMIC in message
+        assert "git add" in message and "git diff --check" in message
+        assert caught.value.exit_code != 0
+        text = (project / PROJECT_ATOMIC).read_text(encoding="utf-8")
+        assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
+        assert unmerged_paths(project) == [PROJECT_ATOMIC]
+        # Until the owner resolves it, a second update refuses to start.
+        with pytest.raises(PreconditionError, match="unresolved merge conflicts"):
+            update(project, vcs_ref="v2")
+
+    def test_same_version_changes_nothing(self, project: Path):
+        """Updating to the version the project is on is a no-op."""
+        report = update(project, vcs_ref="v1")
+
+        assert report.changed == () and report.new_version == "v1"
+        assert git(project, "status", "--porcelain") == ""
+        assert "already on template v1" in report.summary()
+
+
+class TestVersions:
+    def test_default_target_is_the_installed_stategen_version(
+        self, template_repo: TemplateRepo, project: Path
+    ):
+        """Without --vcs-ref the target is v<stategen version>, never the template's newest tag."""
+        from stategen._template_source import default_template_ref
+
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        with pytest.raises(PreconditionError) as caught:
+            update(project)
+
+        message = str(caught.value)
+        assert default_template_ref() in message and "v1, v2" in message
+        assert "--vcs-ref" in message
+        assert not (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+
+    def test_downgrade_is_refused(self, template_repo: TemplateRepo, project: Path):
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+        update(project, vcs_ref="v2")
+        commit_all(project, "Update to v2")
+
+        with pytest.raises(PreconditionError, match="Downgrades are not supported"):
+            update(project, vcs_ref="v1")
+
+    def test_other_source_with_the_same_tags(self, template_repo: TemplateRepo, project: Path):
+        """--template switches to another copy of the releases (a mirror, the public repo)."""
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+        mirror = project.parent / "mirror"
+        git(project.parent, "clone", "-q", str(template_repo.path), str(mirror))
+
+        report = update(project, template=str(mirror), vcs_ref="v2")
+
+        assert read_answers(project)["_src_path"] == str(mirror)
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+        assert any("was " + str(template_repo.path) in note for note in report.notes)
+
+    def test_missing_recorded_source_is_replaced(self, template_repo: TemplateRepo, project: Path):
+        """A recorded template that is gone can be swapped for a copy holding the same tags."""
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+        mirror = project.parent / "mirror"
+        git(project.parent, "clone", "-q", str(template_repo.path), str(mirror))
+        import shutil
+
+        shutil.rmtree(template_repo.path)
+
+        update(project, template=str(mirror), vcs_ref="v2")
+
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+        assert read_answers(project)["_commit"] == "v2"
+
+
+def _bumped_schema(project: Path) -> dict[str, Any]:
+    """The project's schema with one new optional field, as `stategen bump` would record it."""
+    schema = read_answers(project)["schema"]
+    schema["fields"].append(
+        {
+            "name": "retries",
+            "annotation": "int",
+            "doc": None,
+            "default": {"kind": "literal", "value": 0},
+            "renamed_from": None,
+        }
+    )
+    schema["version"] = "1.1.0"
+    schema["history"] = [*schema["history"], "1.1.0"]
+    return dict(schema)
+
+
+class TestSchemaAndTemplate:
+    def test_update_keeps_a_bump(self, template_repo: TemplateRepo, project: Path):
+        """A template update replays the bumped schema from the answers: the bump survives."""
+        update_project(project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE)
+        commit_all(project, "Bump to 1.1.0")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        update(project, vcs_ref="v2")
+
+        model = (project / "src/batch_state/model.py").read_text(encoding="utf-8")
+        assert "retries" in model
+        answers = read_answers(project)
+        assert answers["schema"]["version"] == "1.1.0"
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+
+    def test_bump_keeps_a_template_update(self, template_repo: TemplateRepo, project: Path):
+        """A bump re-renders at the project's current template version: the fix survives."""
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+        update(project, vcs_ref="v2")
+        commit_all(project, "Update to v2")
+
+        update_project(project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE)
+
+        assert read_answers(project)["_commit"] == "v2"
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+        assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
+
+    def test_bump_with_an_edited_spec(self, template_repo: TemplateRepo, project: Path):
+        """A bump may run while the owner's stategen.yml edit is uncommitted; the edit stays."""
+        spec = project / "stategen.yml"
+        spec.write_text(spec.read_text(encoding="utf-8") + "# 1.1.0: retries\n", encoding="utf-8")
+        edited = spec.read_text(encoding="utf-8")
+
+        update_project(
+            project,
+            data={"schema": _bumped_schema(project)},
+            vcs_ref=CURRENT_TEMPLATE,
+            allow_uncommitted=["stategen.yml"],
+        )
+
+        assert spec.read_text(encoding="utf-8") == edited
+        assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
+        assert git(project, "ls-files", "-v", "stategen.yml").startswith("H ")  # unhidden
+
+    def test_bump_on_a_project_from_a_gone_environment(self, tmp_path: Path):
+        """A bump can re-render a project whose recorded stategen bundle no longer exists."""
+        from stategen._copier import copy_template
+        from stategen._template_source import default_template_source
+        from stategen.update import installed_template_source
+
+        project = tmp_path / "project"
+        copy_template(default_template_source(), project, data={})
+        answers = project / ".copier-answers.yml"
+        gone = "/gone/venv/site-packages/stategen/_template/stategen-template.bundle"
+        text = answers.read_text(encoding="utf-8")
+        answers.write_text(
+            text.replace(default_template_source(), gone),
+            encoding="utf-8",
+        )
+        git(project, "init", "-q")
+        commit_all(project, "Generated elsewhere")
+
+        with installed_template_source(project) as source:
+            update_project(
+                project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE
+            )
+
+        assert source == default_template_source()
+        assert read_answers(project)["_src_path"] == source
+        assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
+
+
+class TestPlainCopier:
+    def test_copier_update_needs_no_trust(self, template_repo: TemplateRepo, project: Path):
+        """Plain `copier update` (no --trust) moves a stategen project to v2 as well."""
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        done = subprocess.run(
+            [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v2", "."],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
+            check=False,
+        )
+
+        assert done.returncode == 0, done.stderr
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+        answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+        assert answers["_commit"] == "v2"
+
+    def test_with_pytest_copie(self, template_repo: TemplateRepo, request: pytest.FixtureRequest):
+        """The template works the way pytest-copie users test templates: copy v1, update v2."""
+        pytest.importorskip("pytest_copie")
+        copie = request.getfixturevalue("copie")
+        result = copie.copy(template_dir=template_repo.path, vcs_ref="v1")
+        assert result.exit_code == 0, result.exception
+        git(result.project_dir, "init", "-q")
+        commit_all(result.project_dir, "Generated")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        updated = copie.update(result, vcs_ref="v2")
+
+        assert updated.exit_code == 0, updated.exception
+        fixed = (result.project_dir / PROJECT_ATOMIC).read_text(encoding="utf-8")
+        assert fixed.startswith(TEMPLATE_FIX)
