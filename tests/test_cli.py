@@ -58,7 +58,11 @@ class TestNew:
             dest = tmp_path / name
             assert run_stategen("new", dest, "--spec", EXAMPLES / "preferences.yml").returncode == 0
             trees.append(
-                {p.relative_to(dest): p.read_bytes() for p in sorted(dest.rglob("*")) if p.is_file()}
+                {
+                    p.relative_to(dest): p.read_bytes()
+                    for p in sorted(dest.rglob("*"))
+                    if p.is_file()
+                }
             )
         assert trees[0] == trees[1]
 

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, run_stategen
 
 pytestmark = pytest.mark.e2e

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_stategen
 
 pytestmark = pytest.mark.e2e
@@ -70,6 +69,11 @@ def test_hostile_text_round_trips_as_data(tmp_path: Path) -> None:
     assert labels == {t: t for t in HOSTILE}
     assert members == ["it's", 'say "hi"', "{{ x }}"]
     assert mood == "{{ x }}"
-    for tool in (["ruff", "check", "--no-cache", "."], ["ruff", "format", "--check", "--no-cache", "."]):
-        lint = subprocess.run([sys.executable, "-m", *tool], cwd=dest, capture_output=True, text=True)
+    for tool in (
+        ["ruff", "check", "--no-cache", "."],
+        ["ruff", "format", "--check", "--no-cache", "."],
+    ):
+        lint = subprocess.run(
+            [sys.executable, "-m", *tool], cwd=dest, capture_output=True, text=True
+        )
         assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -27,7 +27,7 @@ NASTY_TEXT = st.one_of(
             "ünï",
             "\t",
             "x" * 120,
-            "it's \"both\"",
+            'it\'s "both"',
             "# not a comment",
         ]
     ),
@@ -61,7 +61,9 @@ def _default_for(annotation: str, enums: dict[str, list[str]]) -> st.SearchStrat
         inner = annotation[5:-1]
         options = [none, st.just({"default": []}), st.just({"default_factory": "list"})]
         if inner in ("str", "int", "bool"):
-            options.append(st.lists(_scalar(inner), min_size=1, max_size=3).map(lambda v: {"default": v}))
+            options.append(
+                st.lists(_scalar(inner), min_size=1, max_size=3).map(lambda v: {"default": v})
+            )
         return st.one_of(*options)
     if annotation.startswith("dict[str, "):
         inner = annotation[10:-1]
@@ -102,7 +104,9 @@ def valid_specs(draw: st.DrawFn, package: str) -> dict[str, Any]:
         texts = draw(st.lists(ENUM_TEXT, min_size=1, max_size=4))
         # A numbered prefix keeps the derived member names (upper-cased) distinct identifiers.
         enums[f"Enum{index}"] = [f"v{n} {text}" for n, text in enumerate(texts)]
-    types: dict[str, Any] = {name: {"enum": values, "doc": draw(NASTY_TEXT)} for name, values in enums.items()}
+    types: dict[str, Any] = {
+        name: {"enum": values, "doc": draw(NASTY_TEXT)} for name, values in enums.items()
+    }
     records: list[str] = []
     for index in range(draw(st.integers(0, 2))):
         name = f"Rec{index}"
@@ -111,7 +115,9 @@ def valid_specs(draw: st.DrawFn, package: str) -> dict[str, Any]:
             for n in range(draw(st.integers(1, 3)))
         }
         for field in fields.values():
-            field.update(draw(_default_for(field["type"], enums).filter(bool)))  # records default-constructible
+            field.update(
+                draw(_default_for(field["type"], enums).filter(bool))
+            )  # records default-constructible
         types[name] = {"fields": fields}
         records.append(name)
 
@@ -150,14 +156,20 @@ def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str,
     elif how == "unknown field key":
         broken["fields"][field] = {"type": "int", "defualt": 1}
     elif how == "bad version":
-        broken["version"] = data.draw(st.sampled_from(["1.0", "v1.0.0", "01.0.0", "1.0.0-rc1", 1, None, ""]))
+        broken["version"] = data.draw(
+            st.sampled_from(["1.0", "v1.0.0", "01.0.0", "1.0.0-rc1", 1, None, ""])
+        )
     elif how == "empty fields":
         broken["fields"] = data.draw(st.sampled_from([{}, None, [], "x"]))
     elif how == "bad field name":
-        name = data.draw(st.sampled_from(["class", "1abc", "a-b", "version", "to_dict", "_x", "é", "a b"]))
+        name = data.draw(
+            st.sampled_from(["class", "1abc", "a-b", "version", "to_dict", "_x", "é", "a b"])
+        )
         broken["fields"][name] = "int"
     elif how == "unknown type":
-        broken["fields"][field] = data.draw(st.sampled_from(["integer", "list[", "dict[int, str]", "Strr", "set[str]", "list[list"]))
+        broken["fields"][field] = data.draw(
+            st.sampled_from(["integer", "list[", "dict[int, str]", "Strr", "set[str]", "list[list"])
+        )
     elif how == "mismatched default":
         broken["fields"][field] = data.draw(
             st.sampled_from(
@@ -176,7 +188,9 @@ def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str,
             )
         )
     elif how == "bad package":
-        broken["package"] = data.draw(st.sampled_from(["my-pkg", "json", "1pkg", "import", "Pkg.x", ""]))
+        broken["package"] = data.draw(
+            st.sampled_from(["my-pkg", "json", "1pkg", "import", "Pkg.x", ""])
+        )
     elif how == "bad progress":
         broken["fields"]["p_count"] = "int"
         broken["progress"] = data.draw(
@@ -192,7 +206,11 @@ def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str,
     elif how == "not a mapping":
         return data.draw(st.sampled_from([[], "text", 3, None]))  # type: ignore[no-any-return]
     elif how == "bad enum":
-        broken["types"] = {"E": data.draw(st.sampled_from([{"enum": []}, {"enum": ["a", "a"]}, {"enum": [1]}, {"enum": "a"}]))}
+        broken["types"] = {
+            "E": data.draw(
+                st.sampled_from([{"enum": []}, {"enum": ["a", "a"]}, {"enum": [1]}, {"enum": "a"}])
+            )
+        }
     return broken
 
 

@@ -95,7 +95,9 @@ def _batch_of_specs(batch: int) -> st.SearchStrategy[tuple[dict[str, Any], ...]]
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("batch", range((VALID_COUNT + VALID_BATCH - 1) // VALID_BATCH))
-def test_valid_specs_generate_clean_projects(tmp_path_factory: pytest.TempPathFactory, batch: int) -> None:
+def test_valid_specs_generate_clean_projects(
+    tmp_path_factory: pytest.TempPathFactory, batch: int
+) -> None:
     """Random valid specs generate projects that import, round-trip, and pass ruff and mypy.
 
     Each batch is one hypothesis example holding up to 25 specs, so ruff and mypy run once

@@ -181,7 +181,8 @@ class StateStore(Generic[T]):
 
     def _parse(self, raw: bytes, path: Path) -> tuple[T, str]:
         """The validated state in `raw`, and the schema version the file had."""
-        if not raw.strip():
+        # isspace() checks in place; strip() would copy the whole file first.
+        if not raw or raw.isspace():
             raise StateCorruptError(path, "the file is empty")
         try:
             data = _DECODER.decode(raw.decode("utf-8"))
