@@ -2,6 +2,7 @@
 
 import json
 import multiprocessing
+import os
 import sys
 from dataclasses import dataclass, field
 from multiprocessing.synchronize import Event
@@ -47,6 +48,38 @@ def increment(store_type: Any, path: Path, times: int, start: Event) -> None:
             state.count += 1
 
 
+def save_forever_counter(store_type: Any, path: Path, start: Event, stop: Event) -> None:
+    """Blindly save counters (no transaction) until `stop` is set."""
+    store = store_type(path, Counter, schema_version=VERSION, lock_timeout=60.0)
+    start.wait(30)
+    while not stop.is_set():
+        store.save(Counter(count=0))
+
+
+def load_forever(
+    store_type: Any,
+    path: Path,
+    not_found: type[Exception],
+    start: Event,
+    stop: Event,
+    reads: Any,
+    failed: Any,
+) -> None:
+    """Load without the lock until `stop` is set, counting reads and failed reads."""
+    store = store_type(path, Counter, schema_version=VERSION)
+    start.wait(30)
+    while not stop.is_set():
+        try:
+            store.load()
+        except not_found:
+            continue  # before the first save
+        except Exception:
+            with failed.get_lock():
+                failed.value += 1
+        with reads.get_lock():
+            reads.value += 1
+
+
 def hold_lock(store_type: Any, path: Path, held: Event, release: Event) -> None:
     """Hold the file's lock (inside a transaction) until `release` is set."""
     store = store_type(path, Counter, schema_version=VERSION)
@@ -78,3 +111,50 @@ def naive_save_forever(path: Path, states: list[Blob], ready: Event) -> None:
                     handle.write(text[start : start + 4096])
                     handle.flush()
             ready.set()
+
+
+#: Exit codes of `exit_at_step`: the fault fired, or the save finished without reaching it.
+FAULT_FIRED, SAVE_FINISHED = 17, 18
+
+
+def exit_at_step(
+    store_type: Any, path: Path, state: Blob, function: str, call: int, after: bool
+) -> None:
+    """Save `state`, but die with os._exit just before (or after) the `call`-th `os.<function>`.
+
+    os._exit skips every cleanup handler, like a crash does, at an exactly chosen step.
+    """
+    store = store_type(path, Blob, schema_version=VERSION)
+    real = getattr(os, function)
+    calls = 0
+
+    def fault(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == call and not after:
+            os._exit(FAULT_FIRED)
+        result = real(*args, **kwargs)
+        if calls == call:
+            os._exit(FAULT_FIRED)
+        return result
+
+    setattr(os, function, fault)
+    store.save(state)
+    os._exit(SAVE_FINISHED)
+
+
+def save_unprivileged(store_type: Any, path: Path, state: Blob, results: Any) -> None:
+    """Save `state` and put the error raised (or None) on `results`.
+
+    Run as root, it first drops to an unprivileged user: root writes through any directory
+    mode, so a read-only directory only means something to everyone else.
+    """
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        os.setgid(65534)  # "nogroup"/"nobody" on most systems; any unused id works
+        os.setuid(65534)
+    try:
+        store_type(path, Blob, schema_version=VERSION).save(state)
+    except BaseException as error:
+        results.put(error)
+    else:
+        results.put(None)

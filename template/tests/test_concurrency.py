@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _procs import Counter, context, hold_lock, increment
+from _evidence import record
+from _procs import Counter, context, hold_lock, increment, load_forever, save_forever_counter
 
 PROCESSES = int(os.environ.get("STATEGEN_PROCESSES", "4"))
 INCREMENTS = int(os.environ.get("STATEGEN_INCREMENTS", "50"))
@@ -35,9 +36,17 @@ class TestLostUpdates:
             worker.start()
         start.set()  # all at once, for as much contention as possible
         for worker in workers:
-            worker.join(120)
+            worker.join(600)
             assert worker.exitcode == 0
-        assert _counter_store(lib, state_path).load().count == PROCESSES * INCREMENTS
+        expected = PROCESSES * INCREMENTS
+        count = _counter_store(lib, state_path).load().count
+        record(
+            f"concurrency: {PROCESSES} processes x {INCREMENTS} transaction() increments",
+            runs=expected,
+            failures=expected - count,
+            detail=f"final count {count}",
+        )
+        assert count == expected
 
     def test_threads_lose_no_increment(self, lib: Any, state_path: Path) -> None:
         """Threads sharing one store, and threads with their own store, lose nothing."""
@@ -57,9 +66,57 @@ class TestLostUpdates:
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join(120)
+            thread.join(600)
         assert errors == []
-        assert shared.load().count == len(threads) * INCREMENTS
+        expected = len(threads) * INCREMENTS
+        count = shared.load().count
+        record(
+            f"concurrency: {len(threads)} threads x {INCREMENTS} transaction() increments",
+            runs=expected,
+            failures=expected - count,
+            detail=f"final count {count}",
+        )
+        assert count == expected
+
+    def test_save_racing_transactions_never_corrupts(self, lib: Any, state_path: Path) -> None:
+        """Blind save()s racing transaction()s and readers: every read loads, nothing tears.
+
+        A save replaces the whole state, so it may overwrite increments (that is what a blind
+        write means); what must never happen is a torn file, a failed load, or an error.
+        """
+        ctx = context()
+        start, stop = ctx.Event(), ctx.Event()
+        reads, failed_reads = ctx.Value("i", 0), ctx.Value("i", 0)
+        store_type = lib.store.StateStore
+        incrementers = [
+            ctx.Process(target=increment, args=(store_type, state_path, INCREMENTS, start))
+            for _ in range(2)
+        ]
+        saver = ctx.Process(target=save_forever_counter, args=(store_type, state_path, start, stop))
+        not_found = lib.errors.StateNotFoundError
+        reader = ctx.Process(
+            target=load_forever,
+            args=(store_type, state_path, not_found, start, stop, reads, failed_reads),
+        )
+        for process in [*incrementers, saver, reader]:
+            process.start()
+        start.set()
+        for process in incrementers:
+            process.join(600)
+        stop.set()
+        saver.join(60)
+        reader.join(60)
+        exits = [p.exitcode for p in [*incrementers, saver, reader]]
+        final = _counter_store(lib, state_path).load()
+        record(
+            "concurrency: save() racing transaction() and load()",
+            runs=reads.value,
+            failures=failed_reads.value + sum(code != 0 for code in exits),
+            detail=f"{2 * INCREMENTS} increments, reads {reads.value}, final count {final.count}",
+        )
+        assert exits == [0, 0, 0, 0]
+        assert failed_reads.value == 0 and reads.value > 0
+        assert 0 <= final.count <= 2 * INCREMENTS
 
 
 class TestLockTimeout:
@@ -81,6 +138,12 @@ class TestLockTimeout:
         finally:
             release.set()
             holder.join(60)
+        record(
+            "concurrency: lock held by another process gives StateLockTimeout",
+            runs=1,
+            failures=int(not 0.45 <= waited < 3.0),
+            detail=f"timeout 0.5 s, raised after {waited:.2f} s",
+        )
         assert 0.45 <= waited < 3.0
         assert isinstance(caught.value, TimeoutError)
         assert caught.value.timeout == 0.5

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _evidence import record
 from _procs import VERSION, Blob, blob, context, naive_save_forever, save_forever
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
@@ -83,6 +84,12 @@ class TestKill:
             lib, state_path, save_forever, (lib.store.StateStore, state_path, [LARGE, SMALL])
         )
         print(f"\nstore: {dict(report.outcomes)}, kills inside a save: {report.mid_write}")
+        record(
+            "SIGKILL during save(): file and backup are exactly old or new",
+            runs=ITERATIONS,
+            failures=report.torn,
+            detail=f"300 KB / 8 KB states; {report.mid_write} kills landed inside a save",
+        )
         assert report.torn == 0, report
         assert report.outcomes["large"] + report.outcomes["small"] == ITERATIONS
         store = lib.store.StateStore(state_path, Blob, schema_version=VERSION)
@@ -95,4 +102,11 @@ class TestKill:
         """The same harness records torn files when the writer is open("w") + write."""
         report = kill_at_random(lib, state_path, naive_save_forever, (state_path, [LARGE, SMALL]))
         print(f"\nnaive: {dict(report.outcomes)}")
+        record(
+            'positive control: the same kills against open("w") + write',
+            runs=ITERATIONS,
+            failures=report.outcomes["corrupt"],
+            control=True,
+            detail="must record torn files, or the harness cannot see them",
+        )
         assert report.outcomes["corrupt"] > 0, report

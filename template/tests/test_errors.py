@@ -15,6 +15,7 @@ def _examples(errors: Any, path: Path) -> list[Any]:
         errors.StateLockTimeout(path, path.with_name("state.json.lock"), 2.5),
         errors.StateValidationError("completed[3]", "expected a string, got integer 3"),
         errors.StateMigrationError("migrating from 0.9.0 failed", path=path),
+        errors.StateWriteError(path, PermissionError(13, "Permission denied", str(path))),
     ]
 
 
@@ -35,6 +36,7 @@ class TestErrors:
             ("StateCorruptError", ValueError),
             ("StateValidationError", ValueError),
             ("StateLockTimeout", TimeoutError),
+            ("StateWriteError", OSError),
         ],
     )
     def test_builtin_bases(self, lib: Any, name: str, builtin: type) -> None:
@@ -48,6 +50,7 @@ class TestErrors:
             assert type(copy) is type(error)
             assert str(copy) == str(error)
             assert copy.__dict__ == error.__dict__
+            assert getattr(copy, "errno", None) == getattr(error, "errno", None)
 
 
 class TestBoundaries:

@@ -1,6 +1,7 @@
 """This project's state: every field round-trips through to_dict/from_dict and the file."""
 
 import json
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,31 @@ class TestRoundTrip:
     def test_file_is_a_versioned_json_object(
         self, manager: Any, lib: Any, state_path: Path
     ) -> None:
-        """The file holds "version" first, then every field of the state."""
+        """The file holds "version" first, then every field, then the checksum of the rest."""
         state = sample_instance(lib.state_type)
         manager.save(state)
-        document = json.loads(state_path.read_text(encoding="utf-8"))
-        assert list(document) == ["version", *state.to_dict()]
+        raw = state_path.read_bytes()
+        document = json.loads(raw)
+        assert list(document) == ["version", *state.to_dict(), "#crc32"]
         assert document["version"] == manager.schema_version
+        # The checksum is the CRC-32 of the file with its own entry left out.
+        unsigned = raw[: raw.rindex(b', "#crc32"')] + b"}"
+        assert document["#crc32"] == f"{zlib.crc32(unsigned):08x}"
+
+    @pytest.mark.parametrize("keep_checksum", [False, True], ids=["without", "reformatted"])
+    def test_a_file_written_by_other_tools_loads(
+        self, manager: Any, lib: Any, state_path: Path, keep_checksum: bool
+    ) -> None:
+        """A file written by hand, or rewritten by json.load + json.dump, loads as it reads."""
+        manager.save(sample_instance(lib.state_type))
+        document = json.loads(state_path.read_bytes())
+        if not keep_checksum:
+            del document["#crc32"]
+        document["version"] = manager.schema_version
+        state = sample_instance(lib.state_type, 1)
+        document.update(state.to_dict())
+        state_path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+        assert manager.load() == state
 
     def test_defaults_construct_and_round_trip(self, lib: Any) -> None:
         """A state built from its defaults (required fields sampled) round-trips too."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _evidence import record
 from _samples import sample_instance
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX file modes and fsync semantics")
@@ -178,7 +179,14 @@ class TestWriteOrder:
         backup = position[("replace", link[2], manager.backup_path)]
         rename = position[renames[0]]
         directory_sync = position[("fsync", state_path.parent)]
-        assert last_write < file_sync < position[link] < backup < rename < directory_sync
+        in_order = last_write < file_sync < position[link] < backup < rename < directory_sync
+        record(
+            "durability order: write, fsync(file), backup link, replace, fsync(dir)",
+            runs=1,
+            failures=int(not in_order),
+            detail="syscalls spied during a save",
+        )
+        assert in_order, events
 
 
 def _spy_on_syscalls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:

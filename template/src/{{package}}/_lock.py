@@ -15,7 +15,7 @@ from pathlib import Path
 
 import filelock
 
-from .errors import StateLockTimeout
+from .errors import StateLockTimeout, StateWriteError
 
 # Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
 # interval costs little and keeps contended read-modify-write loops fast.
@@ -60,8 +60,10 @@ class StateLock:
             try:
                 self._file_lock.acquire(timeout=remaining, poll_interval=_POLL_INTERVAL)
             except filelock.Timeout:
-                # The one place filelock's error becomes ours.
+                # The one place filelock's errors become ours.
                 raise StateLockTimeout(self.data_path, self.lock_path, timeout) from None
+            except OSError as error:  # the lock file cannot be created or opened
+                raise StateWriteError(self.data_path, error) from error
             self._owner = threading.get_ident()
             try:
                 yield

@@ -2,6 +2,7 @@
 
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
@@ -14,15 +15,25 @@ from ._lock import lock_for
 from ._migrate import Step, migrate, parse_version
 from .errors import (
     StateCorruptError,
+    StateError,
     StateMigrationError,
     StateNotFoundError,
     StateValidationError,
     StateVersionError,
+    StateWriteError,
 )
 
 T = TypeVar("T")
 
 VERSION_KEY = "version"
+
+# Each save ends the object with a CRC-32 of everything else, so a flipped bit anywhere in the
+# file is caught instead of loading as a different, plausible state. The key can never be a
+# field name (fields are identifiers), and the entry has a fixed shape at a fixed place.
+CHECKSUM_KEY = "#crc32"
+_CHECKSUM_HEAD = b', "#crc32": "'
+_CHECKSUM_TAIL = b'"}\n'
+_CHECKSUM_SIZE = len(_CHECKSUM_HEAD) + 8 + len(_CHECKSUM_TAIL)
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
@@ -38,8 +49,9 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 class StateStore(Generic[T]):
     """One `state_type` dataclass kept in the JSON file at `path`.
 
-    The file is a JSON object: `"version"` (the schema version) and then the fields. Saves are
-    durable and atomic, writers exclude each other through `<file>.lock`, and each save keeps
+    The file is a JSON object: `"version"` (the schema version), the fields, and last a
+    `"#crc32"` checksum of the rest (a file written by hand or reformatted loads without it).
+    Saves are durable and atomic, writers exclude each other through `<file>.lock`, and each save keeps
     the previous good file as `<file>.bak`.
     """
 
@@ -161,7 +173,10 @@ class StateStore(Generic[T]):
         return lock_for(self.path).held(self.lock_timeout)
 
     def _make_directory(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateWriteError(self.path, error) from error
 
     @staticmethod
     def _read(path: Path) -> bytes:
@@ -184,6 +199,7 @@ class StateStore(Generic[T]):
         # isspace() checks in place; strip() would copy the whole file first.
         if not raw or raw.isspace():
             raise StateCorruptError(path, "the file is empty")
+        self._verify_checksum(raw, path)
         try:
             data = _DECODER.decode(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
@@ -194,6 +210,12 @@ class StateStore(Generic[T]):
             raise StateCorruptError(path, "JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise StateCorruptError(path, f"expected a JSON object, got {type(data).__name__}")
+        # An entry that is not last means the file was reformatted since it was saved (by
+        # hand, or by json.load + json.dump): it vouches for bytes that are gone, so it is
+        # dropped unchecked. A flipped bit cannot pass this way: it breaks the JSON, renames
+        # the key (an unknown field, rejected), or leaves the entry in place, where it is
+        # checked.
+        data.pop(CHECKSUM_KEY, None)
         # A file without a version predates versioning: it is the first released version.
         version = data.pop(VERSION_KEY, self._versions[0])
         if version != self.schema_version:
@@ -203,6 +225,26 @@ class StateStore(Generic[T]):
         except StateValidationError as error:
             after = f" (after migrating from {version})" if version != self.schema_version else ""
             raise StateCorruptError(path, str(error) + after, field=error.field) from None
+
+    @staticmethod
+    def _verify_checksum(raw: bytes, path: Path) -> None:
+        """StateCorruptError if `raw` ends with a checksum entry that does not match it."""
+        head = len(raw) - _CHECKSUM_SIZE
+        if (
+            head <= 0
+            or not raw.endswith(_CHECKSUM_TAIL)
+            or raw[head : head + len(_CHECKSUM_HEAD)] != _CHECKSUM_HEAD
+        ):
+            return
+        found = raw[head + len(_CHECKSUM_HEAD) : -len(_CHECKSUM_TAIL)]
+        # The checksum covers the object as it was before the entry was appended.
+        if found != _checksum(memoryview(raw)[:head]):
+            raise StateCorruptError(
+                path,
+                "the checksum does not match, so the file changed after it was saved, by a disk "
+                f'or copy fault; if you edited it by hand on purpose, delete its "{CHECKSUM_KEY}" '
+                "entry",
+            )
 
     def _upgrade(self, data: dict[str, Any], version: object, path: Path) -> dict[str, Any]:
         if not isinstance(version, str) or (found := parse_version(version)) is None:
@@ -230,19 +272,27 @@ class StateStore(Generic[T]):
             )
         document = {VERSION_KEY: self.schema_version, **encode(state)}
         try:
-            text = json.dumps(document, ensure_ascii=False, allow_nan=False)
-            return text.encode("utf-8") + b"\n"
+            body = json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate cannot be UTF-8; escaped JSON keeps it exactly.
-            return json.dumps(document, allow_nan=False).encode("ascii") + b"\n"
+            body = json.dumps(document, allow_nan=False).encode("ascii")
+        # body ends with "}": the checksum entry goes just before it, as the last key.
+        return b"".join(
+            (body[:-1], _CHECKSUM_HEAD, _checksum(memoryview(body)[:-1]), _CHECKSUM_TAIL)
+        )
 
     def _write(self, data: bytes) -> None:
         """Replace the file with `data`; the caller holds the lock."""
         # Temps of writers killed mid-save, and of the backup names they were replacing.
         olds = (self.version_backup_path(version) for version in self._versions[:-1])
-        _atomic.sweep_temps(self.path, self.backup_path, self.corrupt_path, *olds)
-        keep = self._keep_current()
-        _atomic.write_atomic(self.path, data, before_replace=keep)
+        try:
+            _atomic.sweep_temps(self.path, self.backup_path, self.corrupt_path, *olds)
+            keep = self._keep_current()
+            _atomic.write_atomic(self.path, data, before_replace=keep)
+        except StateError:
+            raise  # already says what happened (StateNotFoundError is an OSError too)
+        except OSError as error:
+            raise StateWriteError(self.path, error) from error
         self._good = (data, self.schema_version)
 
     def _keep_current(self) -> Callable[[], None] | None:
@@ -272,3 +322,9 @@ class StateStore(Generic[T]):
                 _atomic.link_atomic(self.path, target)
 
         return keep
+
+
+def _checksum(content: memoryview) -> bytes:
+    """The CRC-32 of `content` followed by the closing brace, as 8 lowercase hex digits."""
+    # Compared as bytes, never parsed: "A" and "a" would parse alike and hide a flipped bit.
+    return b"%08x" % zlib.crc32(b"}", zlib.crc32(content))

@@ -7,6 +7,8 @@ from typing import Any
 def _restore(cls: type["StateError"], args: tuple[Any, ...], attrs: dict[str, Any]) -> "StateError":
     # Rebuild without calling __init__, whose signature differs from `args`.
     error = cls.__new__(cls, *args)
+    if isinstance(error, OSError):
+        OSError.__init__(error, *args)  # errno and strerror are slots, set only by this
     error.args = args
     error.__dict__.update(attrs)
     return error
@@ -76,6 +78,27 @@ class StateLockTimeout(StateError, TimeoutError):
         self.path = path
         self.lock_path = lock_path
         self.timeout = timeout
+
+
+class StateWriteError(StateError, OSError):
+    """The operating system refused a write (permissions, a full disk, a read-only mount).
+
+    Nothing was changed: the state file, if any, still holds the previous state. `errno` is
+    that of the refused operation, whose path the message names.
+    """
+
+    def __init__(self, path: os.PathLike[str] | str, cause: OSError) -> None:
+        where = f" ({cause.filename})" if cause.filename is not None else ""
+        super().__init__(
+            cause.errno,
+            f"{path}: could not write the state: {cause.strerror or cause}{where}; the state "
+            "on disk is unchanged. Check the directory's permissions and free space",
+        )
+        self.path = path
+
+    def __str__(self) -> str:
+        # OSError would prefix "[Errno N]"; the message already says what went wrong.
+        return str(self.args[1])
 
 
 class StateValidationError(StateError, ValueError):

@@ -1,0 +1,122 @@
+"""The filesystem's edge cases: read-only directories, symlinks, missing parents."""
+
+import errno
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _evidence import record
+from _procs import VERSION, Blob, blob, context, save_unprivileged
+
+posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and symlinks")
+OLD, NEW = blob("old", 2_000), blob("new", 2_000)
+
+
+def _store(lib: Any, path: Path) -> Any:
+    return lib.store.StateStore(path, Blob, schema_version=VERSION)
+
+
+@pytest.fixture
+def shared_dir() -> Iterator[Path]:
+    """A directory an unprivileged child can reach (pytest's own tmp dirs are private)."""
+    base = Path(tempfile.mkdtemp(prefix="stategen-fs-"))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        for directory in (base, *(p for p in base.rglob("*") if p.is_dir())):
+            directory.chmod(0o755)
+        shutil.rmtree(base)
+
+
+@posix_only
+@pytest.mark.parametrize("existing", [True, False], ids=["over a state", "new state"])
+def test_read_only_directory_is_a_clear_error_and_loses_nothing(
+    lib: Any, shared_dir: Path, existing: bool
+) -> None:
+    """A save into a directory it may not write raises StateWriteError; nothing changes."""
+    directory = shared_dir / "states"
+    directory.mkdir()
+    path = directory / "state.json"
+    if existing:
+        _store(lib, path).save(OLD)
+    before = {p.name: p.read_bytes() for p in directory.iterdir()}
+    directory.chmod(0o555)
+    ctx = context()
+    results = ctx.Queue()
+    child = ctx.Process(target=save_unprivileged, args=(lib.store.StateStore, path, NEW, results))
+    child.start()
+    error = results.get(timeout=60)
+    child.join(60)
+    directory.chmod(0o755)
+
+    assert isinstance(error, lib.errors.StateWriteError), repr(error)
+    assert isinstance(error, OSError) and error.errno == errno.EACCES
+    assert str(path) in str(error) and "unchanged" in str(error)
+    assert {p.name: p.read_bytes() for p in directory.iterdir()} == before
+    if existing:
+        assert _store(lib, path).load() == OLD
+    record(
+        "filesystem: read-only directory gives StateWriteError, nothing lost", runs=1, failures=0
+    )
+
+
+@posix_only
+def test_a_symlinked_state_file_is_written_through_to_its_target(lib: Any, tmp_path: Path) -> None:
+    """Saving through a symlink replaces the target; the link stays a link."""
+    target = tmp_path / "real" / "state.json"
+    target.parent.mkdir()
+    link = tmp_path / "link.json"
+    link.symlink_to(target)  # dangling until the first save
+    store = _store(lib, link)
+    store.save(OLD)
+    store.save(NEW)
+    assert link.is_symlink() and link.resolve() == target
+    assert _store(lib, target).load() == NEW
+    assert _store(lib, link).load() == NEW
+    # Backup and lock live next to the target, where the rename happens.
+    assert store.backup_path == target.with_name("state.json.bak")
+    assert _store(lib, target).backup_path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]
+    record("filesystem: a symlinked state path writes through to its target", runs=1, failures=0)
+
+
+@posix_only
+def test_a_missing_parent_directory_is_created(lib: Any, tmp_path: Path) -> None:
+    """Saving to a path whose directories do not exist yet creates them."""
+    path = tmp_path / "a" / "b" / "state.json"
+    _store(lib, path).save(NEW)
+    assert _store(lib, path).load() == NEW
+    record("filesystem: a missing parent directory is created", runs=1, failures=0)
+
+
+@posix_only
+def test_a_parent_that_is_a_file_is_a_clear_error(lib: Any, tmp_path: Path) -> None:
+    """A parent path taken by a file cannot become a directory: StateWriteError says so."""
+    (tmp_path / "taken").write_text("not a directory", encoding="utf-8")
+    path = tmp_path / "taken" / "state.json"
+    with pytest.raises(lib.errors.StateWriteError) as caught:
+        _store(lib, path).save(NEW)
+    assert str(path) in str(caught.value)
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "not a directory"
+
+
+@posix_only
+def test_the_file_mode_is_kept(lib: Any, tmp_path: Path) -> None:
+    """Each save keeps the mode the owner gave the file, whatever the temp file had."""
+    path = tmp_path / "state.json"
+    store = _store(lib, path)
+    store.save(OLD)
+    modes = (0o600, 0o640, 0o644, 0o664)
+    kept = 0
+    for mode in modes:
+        path.chmod(mode)
+        store.save(NEW)
+        kept += stat.S_IMODE(path.stat().st_mode) == mode
+    record("filesystem: the file mode is kept", runs=len(modes), failures=len(modes) - kept)
+    assert kept == len(modes)
