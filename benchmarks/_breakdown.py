@@ -39,6 +39,7 @@ OTHER = "other"
 SAVE_PHASES: Spec = (
     ("_store", "encode", "dataclass → dict + validation"),
     ("json", "dumps", "json.dumps"),
+    ("_store", "_checksum", "checksum (CRC-32)"),
     ("filelock", "BaseFileLock.acquire", "lock acquire + release"),
     ("filelock", "BaseFileLock.release", "lock acquire + release"),
     ("_atomic", "sweep_temps", SWEEP),
@@ -56,6 +57,7 @@ SAVE_PHASES: Spec = (
 )
 LOAD_PHASES: Spec = (
     ("_store", "StateStore._read", "read file"),
+    ("_store", "StateStore._verify_checksum", "checksum (CRC-32)"),
     ("_store", "_DECODER.decode", "JSON parse"),
     ("_store", "decode", "validation + dataclasses"),
 )

@@ -1,5 +1,6 @@
 """Code that runs in child processes: increments, a lock holder, and writers to be killed."""
 
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -25,6 +26,9 @@ class Blob:
 
     label: str
     items: list[str] = field(default_factory=list)
+    # Counts the saves of the crash tests' writers, so a file that went back to an older
+    # generation (a version regression) is told apart from the one before the kill.
+    sequence: int = 0
 
 
 def context() -> Any:
@@ -88,21 +92,29 @@ def hold_lock(store_type: Any, path: Path, held: Event, release: Event) -> None:
         release.wait(60)
 
 
-def save_forever(store_type: Any, path: Path, states: list[Blob], ready: Event) -> None:
-    """Save the states in turn, forever: the parent kills this process at a random moment."""
+def save_forever(store_type: Any, path: Path, states: list[Blob], done: Any, ready: Event) -> None:
+    """Save the states in turn, numbered, forever: the parent kills this process at random.
+
+    `done` holds the number of the last save that returned, so the parent knows the file
+    holds exactly that one or the next (the save in flight when the kill landed).
+    """
     store = store_type(path, Blob, schema_version=VERSION)
+    sequence = store.load().sequence  # go on from where the killed writer stopped
     while True:
         for state in states:
-            store.save(state)
+            sequence += 1
+            store.save(dataclasses.replace(state, sequence=sequence))
+            done.value = sequence
             ready.set()
 
 
-def naive_save_forever(path: Path, states: list[Blob], ready: Event) -> None:
+def naive_save_forever(path: Path, states: list[Blob], done: Any, ready: Event) -> None:
     """The usual unsafe idiom, open(path, "w") and write: the crash tests must catch it.
 
     It writes in small flushed chunks, as a slow disk or a large state would, so a kill
     lands inside the write often enough to prove the harness detects a torn file.
     """
+    # Unnumbered (sequence 0 throughout, `done` stays 0): this writer is only checked for tears.
     texts = [json.dumps({"version": VERSION, "label": s.label, "items": s.items}) for s in states]
     while True:
         for text in texts:

@@ -5,6 +5,7 @@ catch it tearing the file, which proves the harness can see the failure it looks
 STATEGEN_KILL_ITERATIONS (default 25) sets the kills per run; CI's heavy run uses 2000.
 """
 
+import dataclasses
 import os
 import random
 import time
@@ -36,7 +37,7 @@ class KillReport:
         return sum(self.outcomes[f"{which}{how}"] for which in ("", "backup ") for how in BAD)
 
 
-BAD = ("corrupt", "missing", "other")
+BAD = ("corrupt", "missing", "other", "regressed")
 
 
 def kill_at_random(
@@ -50,8 +51,8 @@ def kill_at_random(
     outcomes: Counter[str] = Counter()
     mid_write = 0
     for _ in range(ITERATIONS):
-        ready = ctx.Event()
-        process = ctx.Process(target=writer, args=(*args, ready))
+        ready, done = ctx.Event(), ctx.Value("q", 0)
+        process = ctx.Process(target=writer, args=(*args, done, ready))
         process.start()
         assert ready.wait(60), "the writer never finished a first save"
         # One large + small cycle takes a few ms; the delay spans several, landing anywhere.
@@ -59,22 +60,29 @@ def kill_at_random(
         process.kill()
         process.join(30)
         mid_write += any(lib.atomic.TEMP_MARKER in p.name for p in path.parent.iterdir())
-        outcomes[_classify(lib, path)] += 1
-        # The writer saved at least once, so there is a backup, and it must be whole too.
-        outcomes["backup " + _classify(lib, store.backup_path)] += 1
+        # The file holds the last save that returned, or the one in flight.
+        outcomes[_classify(lib, path, done.value, done.value + 1)] += 1
+        # The writer saved at least once, so there is a backup, and it must be whole too: the
+        # generation before the file's (or the file's own, if the kill fell between the
+        # backup link and the rename).
+        outcomes["backup " + _classify(lib, store.backup_path, done.value - 1, done.value)] += 1
     return KillReport(outcomes, mid_write)
 
 
-def _classify(lib: Any, path: Path) -> str:
+def _classify(lib: Any, path: Path, oldest: int, newest: int) -> str:
+    """What `path` holds: a whole state numbered oldest..newest, or what went wrong."""
     try:
         state = lib.store.StateStore(path, Blob, schema_version=VERSION).load()
     except lib.errors.StateNotFoundError:
         return "missing"
     except lib.errors.StateCorruptError:
         return "corrupt"
-    if state == LARGE:
-        return "large"
-    return "small" if state == SMALL else "other"
+    if state.sequence < oldest:
+        return "regressed"
+    content = dataclasses.replace(state, sequence=0)
+    if state.sequence > newest or content not in (LARGE, SMALL):
+        return "other"
+    return "large" if content == LARGE else "small"
 
 
 class TestKill:
@@ -85,7 +93,7 @@ class TestKill:
         )
         print(f"\nstore: {dict(report.outcomes)}, kills inside a save: {report.mid_write}")
         record(
-            "SIGKILL during save(): file and backup are exactly old or new",
+            "SIGKILL during save(): file and backup are exactly old or new, never older",
             runs=ITERATIONS,
             failures=report.torn,
             detail=f"300 KB / 8 KB states; {report.mid_write} kills landed inside a save",
