@@ -51,7 +51,9 @@ def kill_at_random(
     outcomes: Counter[str] = Counter()
     mid_write = 0
     for _ in range(ITERATIONS):
-        ready, done = ctx.Event(), ctx.Value("q", 0)
+        # No lock on `done`: the writer is killed at random, possibly while holding it, and
+        # the parent would then wait forever to read it. One aligned 8-byte store is atomic.
+        ready, done = ctx.Event(), ctx.Value("q", 0, lock=False)
         process = ctx.Process(target=writer, args=(*args, done, ready))
         process.start()
         assert ready.wait(60), "the writer never finished a first save"
