@@ -31,6 +31,11 @@ class Blob:
     sequence: int = 0
 
 
+def blob_store(store_type: Any, path: Path) -> Any:
+    """A store of Blob states at `path`, as the crash, fault and filesystem tests use."""
+    return store_type(path, Blob, schema_version=VERSION)
+
+
 def context() -> Any:
     """Fork where it is safe and cheap (Linux); spawn elsewhere."""
     method = "fork" if sys.platform == "linux" else "spawn"
@@ -98,7 +103,7 @@ def save_forever(store_type: Any, path: Path, states: list[Blob], done: Any, rea
     `done` holds the number of the last save that returned, so the parent knows the file
     holds exactly that one or the next (the save in flight when the kill landed).
     """
-    store = store_type(path, Blob, schema_version=VERSION)
+    store = blob_store(store_type, path)
     sequence = store.load().sequence  # go on from where the killed writer stopped
     while True:
         for state in states:
@@ -136,7 +141,7 @@ def exit_at_step(
 
     os._exit skips every cleanup handler, like a crash does, at an exactly chosen step.
     """
-    store = store_type(path, Blob, schema_version=VERSION)
+    store = blob_store(store_type, path)
     real = getattr(os, function)
     calls = 0
 
@@ -165,7 +170,7 @@ def save_unprivileged(store_type: Any, path: Path, state: Blob, results: Any) ->
         os.setgid(65534)  # "nogroup"/"nobody" on most systems; any unused id works
         os.setuid(65534)
     try:
-        store_type(path, Blob, schema_version=VERSION).save(state)
+        blob_store(store_type, path).save(state)
     except BaseException as error:
         results.put(error)
     else:

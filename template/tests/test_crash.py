@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from _evidence import record
-from _procs import VERSION, Blob, blob, context, naive_save_forever, save_forever
+from _procs import blob, blob_store, context, naive_save_forever, save_forever
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
 
@@ -45,7 +45,7 @@ def kill_at_random(
 ) -> KillReport:
     """Start `writer`, kill it with SIGKILL at a random moment, check the file; repeat."""
     rng = random.Random(os.environ.get("STATEGEN_KILL_SEED"))
-    store = lib.store.StateStore(path, Blob, schema_version=VERSION)
+    store = blob_store(lib.store.StateStore, path)
     store.save(SMALL)
     ctx = context()
     outcomes: Counter[str] = Counter()
@@ -74,7 +74,7 @@ def kill_at_random(
 def _classify(lib: Any, path: Path, oldest: int, newest: int) -> str:
     """What `path` holds: a whole state numbered oldest..newest, or what went wrong."""
     try:
-        state = lib.store.StateStore(path, Blob, schema_version=VERSION).load()
+        state = blob_store(lib.store.StateStore, path).load()
     except lib.errors.StateNotFoundError:
         return "missing"
     except lib.errors.StateCorruptError:
@@ -102,7 +102,7 @@ class TestKill:
         )
         assert report.torn == 0, report
         assert report.outcomes["large"] + report.outcomes["small"] == ITERATIONS
-        store = lib.store.StateStore(state_path, Blob, schema_version=VERSION)
+        store = blob_store(lib.store.StateStore, state_path)
         store.save(SMALL)  # sweeps whatever temp files the kills left
         assert [
             p.name for p in state_path.parent.iterdir() if lib.atomic.TEMP_MARKER in p.name

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from _evidence import record
-from _procs import FAULT_FIRED, VERSION, Blob, blob, context, exit_at_step
+from _procs import FAULT_FIRED, blob, blob_store, context, exit_at_step
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="fork and os._exit semantics are POSIX")
 
@@ -21,15 +21,13 @@ STEPS = ("write", "fsync", "link", "replace")
 OLDEST, OLD, NEW, NEXT = (blob(label, 4_000) for label in ("oldest", "old", "new", "next"))
 
 
-def _store(lib: Any, path: Path) -> Any:
-    return lib.store.StateStore(path, Blob, schema_version=VERSION)
-
-
 def _prepare(lib: Any, path: Path, first_save: bool) -> None:
     path.parent.mkdir(parents=True)
     if not first_save:
-        _store(lib, path).save(OLDEST)
-        _store(lib, path).save(OLD)  # so the save under test also rotates a backup
+        blob_store(lib.store.StateStore, path).save(OLDEST)
+        blob_store(lib.store.StateStore, path).save(
+            OLD
+        )  # so the save under test also rotates a backup
 
 
 def _syscalls_of_a_save(
@@ -49,14 +47,14 @@ def _syscalls_of_a_save(
             return _real(*args, **kwargs)
 
         monkeypatch.setattr(os, name, spy)
-    _store(lib, path).save(NEW)
+    blob_store(lib.store.StateStore, path).save(NEW)
     monkeypatch.undo()
     return steps
 
 
 def _load_or_none(lib: Any, path: Path) -> Any:
     try:
-        return _store(lib, path).load()
+        return blob_store(lib.store.StateStore, path).load()
     except lib.errors.StateNotFoundError:
         return None
 
@@ -96,10 +94,12 @@ def test_a_crash_at_any_step_leaves_old_or_new(
             found = _load_or_none(lib, path)
             if found != expected:
                 failures[where] = f"the file holds {getattr(found, 'label', found)}"
-            backup = _load_or_none(lib, _store(lib, path).backup_path)
+            backup = _load_or_none(lib, blob_store(lib.store.StateStore, path).backup_path)
             if backup not in backups:
                 failures[where] = f"the backup holds {getattr(backup, 'label', backup)}"
-            _store(lib, path).save(NEXT)  # the next save sweeps what the crash left
+            blob_store(lib.store.StateStore, path).save(
+                NEXT
+            )  # the next save sweeps what the crash left
             temps = [p.name for p in path.parent.iterdir() if lib.atomic.TEMP_MARKER in p.name]
             if temps:
                 failures[where] = f"temp files left after the next save: {temps}"

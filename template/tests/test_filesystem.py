@@ -11,14 +11,10 @@ from typing import Any
 
 import pytest
 from _evidence import record
-from _procs import VERSION, Blob, blob, context, save_unprivileged
+from _procs import blob, blob_store, context, save_unprivileged
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions and symlinks")
 OLD, NEW = blob("old", 2_000), blob("new", 2_000)
-
-
-def _store(lib: Any, path: Path) -> Any:
-    return lib.store.StateStore(path, Blob, schema_version=VERSION)
 
 
 @pytest.fixture
@@ -44,7 +40,7 @@ def test_read_only_directory_is_a_clear_error_and_loses_nothing(
     directory.mkdir()
     path = directory / "state.json"
     if existing:
-        _store(lib, path).save(OLD)
+        blob_store(lib.store.StateStore, path).save(OLD)
     before = {p.name: p.read_bytes() for p in directory.iterdir()}
     directory.chmod(0o555)
     ctx = context()
@@ -60,7 +56,7 @@ def test_read_only_directory_is_a_clear_error_and_loses_nothing(
     assert str(path) in str(error) and "unchanged" in str(error)
     assert {p.name: p.read_bytes() for p in directory.iterdir()} == before
     if existing:
-        assert _store(lib, path).load() == OLD
+        assert blob_store(lib.store.StateStore, path).load() == OLD
     record(
         "filesystem: read-only directory gives StateWriteError, nothing lost", runs=1, failures=0
     )
@@ -73,15 +69,15 @@ def test_a_symlinked_state_file_is_written_through_to_its_target(lib: Any, tmp_p
     target.parent.mkdir()
     link = tmp_path / "link.json"
     link.symlink_to(target)  # dangling until the first save
-    store = _store(lib, link)
+    store = blob_store(lib.store.StateStore, link)
     store.save(OLD)
     store.save(NEW)
     assert link.is_symlink() and link.resolve() == target
-    assert _store(lib, target).load() == NEW
-    assert _store(lib, link).load() == NEW
+    assert blob_store(lib.store.StateStore, target).load() == NEW
+    assert blob_store(lib.store.StateStore, link).load() == NEW
     # Backup and lock live next to the target, where the rename happens.
     assert store.backup_path == target.with_name("state.json.bak")
-    assert _store(lib, target).backup_path.exists()
+    assert blob_store(lib.store.StateStore, target).backup_path.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real"]
     record("filesystem: a symlinked state path writes through to its target", runs=1, failures=0)
 
@@ -90,8 +86,8 @@ def test_a_symlinked_state_file_is_written_through_to_its_target(lib: Any, tmp_p
 def test_a_missing_parent_directory_is_created(lib: Any, tmp_path: Path) -> None:
     """Saving to a path whose directories do not exist yet creates them."""
     path = tmp_path / "a" / "b" / "state.json"
-    _store(lib, path).save(NEW)
-    assert _store(lib, path).load() == NEW
+    blob_store(lib.store.StateStore, path).save(NEW)
+    assert blob_store(lib.store.StateStore, path).load() == NEW
     record("filesystem: a missing parent directory is created", runs=1, failures=0)
 
 
@@ -101,7 +97,7 @@ def test_a_parent_that_is_a_file_is_a_clear_error(lib: Any, tmp_path: Path) -> N
     (tmp_path / "taken").write_text("not a directory", encoding="utf-8")
     path = tmp_path / "taken" / "state.json"
     with pytest.raises(lib.errors.StateWriteError) as caught:
-        _store(lib, path).save(NEW)
+        blob_store(lib.store.StateStore, path).save(NEW)
     assert str(path) in str(caught.value)
     assert (tmp_path / "taken").read_text(encoding="utf-8") == "not a directory"
 
@@ -110,7 +106,7 @@ def test_a_parent_that_is_a_file_is_a_clear_error(lib: Any, tmp_path: Path) -> N
 def test_the_file_mode_is_kept(lib: Any, tmp_path: Path) -> None:
     """Each save keeps the mode the owner gave the file, whatever the temp file had."""
     path = tmp_path / "state.json"
-    store = _store(lib, path)
+    store = blob_store(lib.store.StateStore, path)
     store.save(OLD)
     modes = (0o600, 0o640, 0o644, 0o664)
     kept = 0
