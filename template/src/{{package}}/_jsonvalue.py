@@ -2,8 +2,6 @@
 walk that checks and copies the value, to a bounded depth."""
 
 import math
-import types
-import typing
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._conversion import (
@@ -23,7 +21,7 @@ if TYPE_CHECKING:
 else:
     # The same union without forward references, so `get_type_hints` never has to find the
     # name "JSON" in the module of a class that uses it (an alias imported under another
-    # name would fail there). `is_json_alias` recognises either spelling.
+    # name would fail there), and the codec can recognise it by equality.
     JSON = dict[str, Any] | list[Any] | str | int | float | bool | None
 
 # json.dumps and json.loads recurse once per level, against Python's recursion limit (1000
@@ -32,29 +30,10 @@ else:
 # containers around it and for the caller. A value that contains itself hits the same limit.
 MAX_DEPTH = 256
 
-_PLAIN = (str, int, float, bool, type(None))
-
 
 def is_json_alias(annotation: Any) -> bool:
-    """Whether `annotation` is `JSON`, whatever `get_type_hints` made of its forward references.
-
-    Any union of exactly dict[str, ...], list[...], str, int, float, bool and None is.
-    """
-    if typing.get_origin(annotation) not in (types.UnionType, typing.Union):
-        return False
-    plain: set[Any] = set()
-    generic: set[type] = set()
-    for arg in typing.get_args(annotation):
-        origin = typing.get_origin(arg)
-        if origin is None:
-            plain.add(arg)
-        elif origin is dict and typing.get_args(arg)[0] is str:
-            generic.add(dict)
-        elif origin is list:
-            generic.add(list)
-        else:
-            return False
-    return plain == set(_PLAIN) and generic == {dict, list}
+    """Whether `annotation` is `JSON` (or `JSON | None`, which is the same union)."""
+    return bool(annotation == JSON)
 
 
 def _scalar(value: Any) -> Any:
