@@ -4,7 +4,7 @@ import dataclasses
 import enum
 import types
 import typing
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 # Text that breaks naive serializers: quotes, escapes, newlines, non-ASCII, astral plane.
@@ -53,7 +53,7 @@ _SCALARS: dict[Any, tuple[Any, Any]] = {
     bool: (True, False),
     datetime: (
         datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30))),
-        datetime(1999, 12, 31, 0, 0),
+        datetime(1999, 12, 31, 0, 0, tzinfo=UTC),
     ),
     date: (date(2024, 2, 29), date(1, 1, 1)),
 }

@@ -3,7 +3,7 @@
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -29,7 +29,7 @@ class Every:
     number: int = 0
     ratio: float = 0.5
     flag: bool = False
-    when: datetime = datetime(2024, 1, 1)
+    when: datetime = datetime(2024, 1, 1, tzinfo=UTC)
     day: date = date(2024, 1, 1)
     color: Color = Color.RED
     inner: Inner = field(default_factory=Inner)
@@ -59,9 +59,9 @@ class TestRoundTrip:
     def test_encoded_values_are_plain_json(self, lib: Any) -> None:
         """Dates become ISO strings, enums their values, records nested objects."""
         data = lib.codec.encode(
-            Every(text="t", when=datetime(2024, 5, 6, 7, 8, 9), color=Color.BLUE)
+            Every(text="t", when=datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC), color=Color.BLUE)
         )
-        assert data["when"] == "2024-05-06T07:08:09"
+        assert data["when"] == "2024-05-06T07:08:09+00:00"
         assert data["day"] == "2024-01-01"
         assert data["color"] == "blue" and type(data["color"]) is str
         assert data["inner"] == {"width": 1}
@@ -135,7 +135,7 @@ class TestDecodeRejects:
 
         @dataclass
         class Odd:
-            values: set[str]
+            values: frozenset[str]
 
         with pytest.raises(TypeError, match="unsupported field type"):
             lib.codec.decode(Odd, {"values": []})

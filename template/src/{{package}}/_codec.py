@@ -3,62 +3,42 @@
 Each class gets its converters compiled once from `typing.get_type_hints` and cached, so a
 load costs one dict lookup per field plus the checks; lists and dicts of strings are checked
 at C speed. Unknown keys are rejected: dropping them would silently erase data (a typo in a
-hand edit, or fields added by other code) at the next save.
+hand edit, or fields added by other code) at the next save. The converters themselves live
+in _scalars, _containers, _keys and _jsonvalue; the rules of `Constraints` in _constraints.
 """
 
 import dataclasses
 import enum
-import json
-import math
 import types
 import typing
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Annotated, Any, Literal, TypeVar
+from uuid import UUID
 
+from ._constraints import Constraints, compile_check
+from ._containers import constrained, dict_of, fixed_tuple, list_of, optional, set_of, tuple_of
+from ._conversion import Converter, Invalid, NoFastPath, describe
+from ._jsonvalue import JSON, JSON_CONVERTER, is_json_alias
+from ._keys import KEYS, literal_keys
+from ._scalars import SCALARS, enum_converter, literal_converter
 from .errors import StateValidationError
 
+__all__ = ["JSON", "Constraints", "decode", "encode", "validate"]
+
 T = TypeVar("T")
-Convert = Callable[[Any], Any]
 
-
-class _NoFastPath:
-    """A type no value has, for converters that must always run."""
-
-
-class _Invalid(Exception):
-    """A value failed its check; `parts` collects the field path innermost first."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.parts: list[str] = []
-
-    def at(self, part: str) -> "_Invalid":
-        self.parts.append(part)
-        return self
-
-    @property
-    def field(self) -> str:
-        path = ""
-        for part in reversed(self.parts):
-            path += part if part.startswith("[") or not path else "." + part
-        return path
-
-
-class _Converter(NamedTuple):
-    """How one annotation is checked: values of type `exact` pass as they are."""
-
-    exact: type
-    decode: Convert
-    encode: Convert
+# Item types a set may hold, each with a defined order for the sorted save; enums and
+# literals are sorted in the order they were declared in.
+_SET_ITEMS = (str, int, float, bool, Decimal, UUID, date, timedelta)
 
 
 def encode(obj: object) -> dict[str, Any]:
     """`obj` (a dataclass instance) as JSON-ready data; raises StateValidationError."""
     try:
         result: dict[str, Any] = _record(type(obj)).encode(obj)
-    except _Invalid as error:
+    except Invalid as error:
         raise StateValidationError(error.field, error.reason) from None
     return result
 
@@ -69,30 +49,23 @@ def decode(cls: type[T], data: Mapping[str, Any]) -> T:
         data = dict(data)
     try:
         result: T = _record(cls).decode(data)
-    except _Invalid as error:
+    except Invalid as error:
         raise StateValidationError(error.field, error.reason) from None
     return result
 
 
-def _describe(value: object) -> str:
-    try:
-        text = json.dumps(value, default=repr, ensure_ascii=False)
-    except (TypeError, ValueError, RecursionError):
-        text = repr(value)
-    text = text if len(text) <= 40 else text[:37] + "..."
-    return f"{_kind(value)} {text}"
+def validate(obj: object) -> None:
+    """Check every value of `obj` (a dataclass instance) exactly as a save would.
+
+    Raises StateValidationError naming the first wrong value's path and the rule it breaks.
+    """
+    encode(obj)
 
 
-def _kind(value: object) -> str:
-    names = {bool: "boolean", int: "integer", float: "number", str: "string"}
-    names.update({list: "array", dict: "object", type(None): "null"})
-    return names.get(type(value), type(value).__name__)
+_compiled: dict[type, Converter] = {}
 
 
-_compiled: dict[type, _Converter] = {}
-
-
-def _record(cls: type) -> _Converter:
+def _record(cls: type) -> Converter:
     """The converters of a dataclass, compiled on first use."""
     converter = _compiled.get(cls)
     if converter is None:
@@ -100,16 +73,19 @@ def _record(cls: type) -> _Converter:
     return converter
 
 
-def _compile_record(cls: type) -> _Converter:
+def _compile_record(cls: type) -> Converter:
     # Nested records are compiled first, and once; records form a tree, never a cycle.
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls!r} is not a dataclass")
-    hints = typing.get_type_hints(cls)
-    plan: list[tuple[str, type, Convert, Convert, bool]] = []
+    hints = typing.get_type_hints(cls, include_extras=True)  # keeps Annotated's Constraints
+    plan: list[tuple[str, type, Callable[[Any], Any], Callable[[Any], Any], bool]] = []
     for spec in dataclasses.fields(cls):
         if not spec.init:
             continue
-        converter = _converter(hints[spec.name])
+        try:
+            converter = _converter(hints[spec.name])
+        except TypeError as error:
+            raise TypeError(f"{cls.__name__}.{spec.name}: {error}") from None
         required = (
             spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
         )
@@ -119,221 +95,136 @@ def _compile_record(cls: type) -> _Converter:
 
     def decode_record(data: Any) -> Any:
         if not isinstance(data, dict):
-            raise _Invalid(f"expected an object, got {_describe(data)}")
+            raise Invalid(f"expected an object, got {describe(data)}")
         if not data.keys() <= known:
             unknown = min(str(key) for key in data if key not in known)
-            raise _Invalid("unknown field: this schema has no such key").at(unknown)
+            raise Invalid("unknown field: this schema has no such key").at(unknown)
         kwargs = {}
         for name, exact, decode_value, _, required in plan:
             value = data.get(name, missing)
             if value is missing:
                 if required:
-                    raise _Invalid("required field is missing").at(name)
+                    raise Invalid("required field is missing").at(name)
                 continue
             if type(value) is not exact:
                 try:
                     value = decode_value(value)
-                except _Invalid as error:
+                except Invalid as error:
                     raise error.at(name) from None
             kwargs[name] = value
         return cls(**kwargs)
 
     def encode_record(obj: Any) -> Any:
         if type(obj) is not cls:
-            raise _Invalid(f"expected {cls.__name__}, got {_describe(obj)}")
+            raise Invalid(f"expected {cls.__name__}, got {describe(obj)}")
         data = {}
         for name, exact, _, encode_value, _ in plan:
             value = getattr(obj, name)
             if type(value) is not exact:
                 try:
                     value = encode_value(value)
-                except _Invalid as error:
+                except Invalid as error:
                     raise error.at(name) from None
             data[name] = value
         return data
 
-    return _Converter(_NoFastPath, decode_record, encode_record)
+    return Converter(NoFastPath, decode_record, encode_record)
 
 
-def _converter(annotation: Any) -> _Converter:
+def _converter(annotation: Any) -> Converter:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if origin is Annotated:
+        return _annotated(args[0], args[1:], _converter)
+    if is_json_alias(annotation):
+        return JSON_CONVERTER
     if origin in (types.UnionType, typing.Union) and len(args) == 2 and type(None) in args:
-        return _optional(_converter(next(arg for arg in args if arg is not type(None))))
+        return optional(_converter(next(arg for arg in args if arg is not type(None))))
+    if origin is Literal:
+        return literal_converter(args)
     if origin is list and len(args) == 1:
-        return _list(_converter(args[0]))
-    if origin is dict and len(args) == 2 and args[0] is str:
-        return _dict(_converter(args[1]))
+        return list_of(_converter(args[0]))
+    if origin is set and len(args) == 1:
+        return set_of(_set_item(args[0]), _set_order(args[0]))
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return tuple_of(_converter(args[0]))
+    if origin is tuple and args and Ellipsis not in args:
+        return fixed_tuple(tuple(_converter(arg) for arg in args))
+    if origin is dict and len(args) == 2:
+        return dict_of(_key(args[0]), _converter(args[1]))
     if origin is None and isinstance(annotation, type):
-        if annotation in _SCALARS:
-            return _SCALARS[annotation]
+        if annotation in SCALARS:
+            return SCALARS[annotation]
         if issubclass(annotation, enum.StrEnum):
-            return _enum(annotation)
+            return enum_converter(annotation)
         if dataclasses.is_dataclass(annotation):
             return _record(annotation)
     raise TypeError(f"unsupported field type {annotation!r}")
 
 
-def _optional(inner: _Converter) -> _Converter:
-    def decode_optional(value: Any) -> Any:
-        return None if value is None else inner.decode(value)
+def _annotated(
+    annotation: Any, metadata: tuple[Any, ...], build: Callable[[Any], Converter]
+) -> Converter:
+    """`Annotated[T, Constraints(...)]`: T's converter, wrapped in the compiled checks."""
+    converter = build(annotation)
+    origin = typing.get_origin(annotation)
+    kind = annotation if origin is None else origin
+    for rules in metadata:
+        if not isinstance(rules, Constraints):
+            continue  # metadata meant for other tools
+        if origin in (types.UnionType, typing.Union):
+            raise TypeError(
+                f"Constraints cannot apply to the union {annotation!r}; constrain the type "
+                "inside it: Annotated[T, Constraints(...)] | None"
+            )
+        if not isinstance(kind, type):
+            raise TypeError(f"Constraints cannot apply to {annotation!r}")
+        converter = constrained(converter, compile_check(kind, rules))
+    return converter
 
-    def encode_optional(value: Any) -> Any:
-        return None if value is None else inner.encode(value)
 
-    return _Converter(inner.exact, decode_optional, encode_optional)
-
-
-def _all_str(values: Any) -> bool:
-    # str.join type-checks every item in C, far faster than a Python-level loop.
-    try:
-        "".join(values)
-    except TypeError:
-        return False
-    return True
-
-
-def _list(item: _Converter) -> _Converter:
-    exact = item.exact
-
-    def convert(value: Any, convert_item: Convert) -> list[Any]:
-        if not isinstance(value, list):
-            raise _Invalid(f"expected an array, got {_describe(value)}")
-        if exact is str and _all_str(value):
-            return list(value)
-        try:
-            return [x if type(x) is exact else convert_item(x) for x in value]
-        except _Invalid:
-            pass
-        # Rare error path: convert again one by one to find the failing index.
-        for index, x in enumerate(value):
-            try:
-                if type(x) is not exact:
-                    convert_item(x)
-            except _Invalid as error:
-                raise error.at(f"[{index}]") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return _Converter(
-        _NoFastPath,
-        lambda value: convert(value, item.decode),
-        lambda value: convert(value, item.encode),
+def _key(annotation: Any) -> Converter:
+    """The converter of a dict's key type, between the key and its JSON string."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        args = typing.get_args(annotation)
+        return _annotated(args[0], args[1:], _key)
+    if origin is Literal:
+        return literal_keys(typing.get_args(annotation))
+    if isinstance(annotation, type) and issubclass(annotation, enum.StrEnum):
+        return enum_converter(annotation)
+    if annotation in KEYS:
+        return KEYS[annotation]
+    raise TypeError(
+        f"unsupported dict key type {annotation!r}; keys may be str, int, UUID, date, "
+        "an enum or a Literal of strings and integers"
     )
 
 
-def _dict(item: _Converter) -> _Converter:
-    exact = item.exact
-
-    def convert(value: Any, convert_item: Convert) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise _Invalid(f"expected an object, got {_describe(value)}")
-        if not _all_str(value):
-            key = next(key for key in value if not isinstance(key, str))
-            raise _Invalid(f"keys must be strings, got {_describe(key)}")
-        if exact is str and _all_str(value.values()):
-            return dict(value)
-        try:
-            return {k: x if type(x) is exact else convert_item(x) for k, x in value.items()}
-        except _Invalid:
-            pass
-        for key, x in value.items():
-            try:
-                if type(x) is not exact:
-                    convert_item(x)
-            except _Invalid as error:
-                raise error.at(f"[{json.dumps(key, ensure_ascii=False)}]") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return _Converter(
-        _NoFastPath,
-        lambda value: convert(value, item.decode),
-        lambda value: convert(value, item.encode),
+def _set_item(annotation: Any) -> Converter:
+    base = (
+        typing.get_args(annotation)[0] if typing.get_origin(annotation) is Annotated else annotation
     )
+    if not (
+        base in _SET_ITEMS
+        or typing.get_origin(base) is Literal
+        or (isinstance(base, type) and issubclass(base, enum.StrEnum))
+    ):
+        raise TypeError(
+            f"unsupported set item type {annotation!r}; sets may hold str, int, float, bool, "
+            "Decimal, UUID, date, timedelta, an enum or a Literal"
+        )
+    return _converter(annotation)
 
 
-def _enum(cls: type[enum.StrEnum]) -> _Converter:
-    by_value = {member.value: member for member in cls}
-    choices = ", ".join(json.dumps(value, ensure_ascii=False) for value in by_value)
-
-    def decode_enum(value: Any) -> Any:
-        if type(value) is str and value in by_value:
-            return by_value[value]
-        raise _Invalid(f"expected one of {choices}, got {_describe(value)}")
-
-    def encode_enum(value: Any) -> Any:
-        if type(value) is cls:
-            return value.value
-        raise _Invalid(f"expected a {cls.__name__} member, got {_describe(value)}")
-
-    return _Converter(_NoFastPath, decode_enum, encode_enum)
-
-
-def _as_str(value: Any) -> str:
-    if isinstance(value, str):
-        return str.__str__(value)  # a str subclass (e.g. an enum member) as its plain text
-    raise _Invalid(f"expected a string, got {_describe(value)}")
-
-
-def _as_int(value: Any) -> int:
-    # bool is an int subclass and float is not an int: both are type errors here.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    raise _Invalid(f"expected an integer, got {_describe(value)}")
-
-
-def _as_float(value: Any) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            number = float(value)
-        except OverflowError:
-            raise _Invalid(f"integer too large for a float: {_describe(value)}") from None
-        if math.isfinite(number):
-            return number
-        raise _Invalid(f"expected a finite number, got {number}")
-    raise _Invalid(f"expected a number, got {_describe(value)}")
-
-
-def _as_bool(value: Any) -> bool:
-    raise _Invalid(f"expected a boolean, got {_describe(value)}")
-
-
-def _parse_iso(parse: Callable[[str], Any], expected: str) -> Convert:
-    def decode_iso(value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return parse(value)
-            except ValueError:
-                pass
-        raise _Invalid(f"expected {expected}, got {_describe(value)}")
-
-    return decode_iso
-
-
-def _iso(cls: type[date]) -> Convert:
-    # datetime subclasses date: a datetime in a date field is an error, not a silent cast.
-    # Other subclasses (e.g. freezegun's fakes in tests) are fine.
-    expected = "a datetime" if cls is datetime else "a date"
-    wrong = () if cls is datetime else datetime
-
-    def encode_iso(value: Any) -> str:
-        if isinstance(value, cls) and not isinstance(value, wrong):
-            return value.isoformat()
-        raise _Invalid(f"expected {expected}, got {_describe(value)}")
-
-    return encode_iso
-
-
-_SCALARS: dict[type, _Converter] = {
-    str: _Converter(str, _as_str, _as_str),
-    int: _Converter(int, _as_int, _as_int),
-    float: _Converter(_NoFastPath, _as_float, _as_float),
-    bool: _Converter(bool, _as_bool, _as_bool),
-    datetime: _Converter(
-        _NoFastPath,
-        _parse_iso(datetime.fromisoformat, "an ISO 8601 date-time string"),
-        _iso(datetime),
-    ),
-    date: _Converter(
-        _NoFastPath, _parse_iso(date.fromisoformat, "an ISO 8601 date string"), _iso(date)
-    ),
-}
+def _set_order(annotation: Any) -> Callable[[Any], Any] | None:
+    """How a set's items are sorted: declaration order for enums and literals, else `<`."""
+    if typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is Literal:
+        values = typing.get_args(annotation)
+        rank = {(type(value), value): index for index, value in enumerate(values)}
+        return lambda value: rank[type(value), value]
+    if isinstance(annotation, type) and issubclass(annotation, enum.StrEnum):
+        return {member: index for index, member in enumerate(annotation)}.__getitem__
+    return None
