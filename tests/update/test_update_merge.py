@@ -282,20 +282,24 @@ class TestSchemaAndTemplate:
         assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
 
 
+def _plain_copier_update(project: Path, ref: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", ref, "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+
+
 class TestPlainCopier:
     def test_copier_update_needs_no_trust(self, template_repo: TemplateRepo, project: Path):
         """Plain `copier update` (no --trust) moves a stategen project to v2 as well."""
         template_repo.release("v2", {ATOMIC: prepend_fix})
 
-        done = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v2", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-            check=False,
-        )
+        done = _plain_copier_update(project, "v2")
 
         assert done.returncode == 0, done.stderr
         assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
@@ -315,15 +319,7 @@ class TestPlainCopier:
         commit_all(project, "Answers as stategen 0.1.0 wrote them")
         template_repo.release("v2", {ATOMIC: prepend_fix})
 
-        done = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v2", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-            check=False,
-        )
+        done = _plain_copier_update(project, "v2")
         assert done.returncode != 0 and "'code'" in done.stderr
         assert git(project, "status", "--porcelain") == ""
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..schema import Factory, Field, Schema, Value
-from ..schema.types import FactoryCode, Import
+from ..schema.types import EMPTY_DICT, EMPTY_LIST, FactoryCode, Import
 from . import serializer
 from .blocks import free_text_comment
 from .serializer import INDENT, Call, Node, Prefixed
@@ -141,9 +141,9 @@ def _factory(item: Field) -> FactoryCode | None:
     """How a factory default, or an empty list or dict, is built (None for other values)."""
     default = item.default
     if isinstance(default, Factory):
-        return item.type.factory_code()
+        return item.type.factory()
     if isinstance(default, Value) and default.value in ([], {}):
-        return FactoryCode("list" if default.value == [] else "dict")
+        return EMPTY_LIST if default.value == [] else EMPTY_DICT
     return None
 
 

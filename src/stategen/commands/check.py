@@ -205,8 +205,11 @@ def _stray_modules(project: Project, history: tuple[SchemaVersion, ...]) -> list
 
 
 def _history_files(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
-    """Snapshots and fixtures of older versions: missing ones are warnings (the tests catch
-    missing fixtures), and so is a fixture that is not the one its snapshot gives."""
+    """Warnings about the snapshots and fixtures of older versions.
+
+    A missing one is a warning (the tests catch missing fixtures), and so is a fixture that
+    is not the one its snapshot gives.
+    """
     layout = project.layout
     warnings = []
     for old in history[:-1]:

@@ -47,7 +47,6 @@ class Enum:
     name: str
     members: tuple[Member, ...]
     doc: str | None = None
-    line: int = field(default=0, compare=False)
 
     @property
     def values(self) -> list[str]:
@@ -78,8 +77,7 @@ class Record:
         return [f.name for f in self.fields]
 
     def accepts(self, value: Any, definitions: Definitions) -> bool:
-        """Whether `value` is stored data of this record: known keys, valid values, and
-        every required field set."""
+        """Whether `value` is stored data of this record: known keys, valid values, none missing."""
         if not isinstance(value, dict) or not value.keys() <= set(self.names):
             return False
         return all(

@@ -2,8 +2,8 @@
 
 A type knows how the spec spells it, its Python annotation and what that needs imported,
 which JSON values a state file may hold for it, a deterministic sample value, which
-`default:` values fit it, the Python expression of such a value, the `default_factory` that
-builds one, and which types it widens to. A new type is one new class here, plus its
+`default:` values fit it, the Python expression of such a value, the factory that builds
+one, and which types it widens to. A new type is one new class here, plus its
 spelling in the grammar's table (`SCALARS`) or the parser.
 """
 
@@ -40,8 +40,13 @@ class Definitions(Protocol):
 
 @dataclass(frozen=True)
 class FactoryCode:
-    """How generated code builds a fresh value: `field(default_factory=<expression>)`."""
+    """A factory of fresh values: its spec name (`now`) and how the model calls it.
 
+    The model writes `field(default_factory=<expression>)`, importing `imports`, and defines
+    `helper` (a module-level function) once when the expression needs one.
+    """
+
+    name: str
     expression: str
     imports: tuple[Import, ...] = ()
     #: A module-level function the expression calls, written into the model once.
@@ -113,13 +118,8 @@ class TypeExpr(abc.ABC):
         """The Python expression of a stored value of this type."""
         return serializer.literal(value)
 
-    @property
-    def default_factory(self) -> str | None:
-        """The spec's `default_factory` that builds a fresh value, if any."""
-        return None
-
-    def factory_code(self) -> FactoryCode | None:
-        """How the model builds a fresh value (see `default_factory`)."""
+    def factory(self) -> FactoryCode | None:
+        """The factory that builds a fresh value of this type, if there is one."""
         return None
 
     def widens_to(self, other: TypeExpr) -> bool:
@@ -248,13 +248,10 @@ class DateTime(TypeExpr):
     def default(self, value: Any, check: DefaultCheck) -> Any:
         raise _no_fixed_default("datetime", "now")
 
-    @property
-    def default_factory(self) -> str | None:
-        return "now"
-
-    def factory_code(self) -> FactoryCode | None:
+    def factory(self) -> FactoryCode | None:
         helper = "def _utcnow() -> datetime:\n    return datetime.now(UTC)"
-        return FactoryCode("_utcnow", (("datetime", "UTC"), ("datetime", "datetime")), helper)
+        imports = (("datetime", "UTC"), ("datetime", "datetime"))
+        return FactoryCode("now", "_utcnow", imports, helper)
 
 
 @dataclass(frozen=True)
@@ -276,13 +273,13 @@ class Date(TypeExpr):
     def default(self, value: Any, check: DefaultCheck) -> Any:
         raise _no_fixed_default("date", "today")
 
-    @property
-    def default_factory(self) -> str | None:
-        return "today"
+    def factory(self) -> FactoryCode | None:
+        return FactoryCode("today", "date.today", (("datetime", "date"),))
 
-    def factory_code(self) -> FactoryCode | None:
-        return FactoryCode("date.today", (("datetime", "date"),))
 
+#: The factories of empty containers (an empty default is also built by one).
+EMPTY_LIST = FactoryCode("list", "list")
+EMPTY_DICT = FactoryCode("dict", "dict")
 
 #: The scalar types by their spelling in the spec.
 SCALARS: Mapping[str, TypeExpr] = {
@@ -332,12 +329,8 @@ class Named(TypeExpr):
         member = definitions.enum(self.name).member_for(value)
         return serializer.name(f"{self.name}.{serializer.identifier(member.name)}")
 
-    @property
-    def default_factory(self) -> str | None:
-        return self.name if self.kind == "record" else None
-
-    def factory_code(self) -> FactoryCode | None:
-        return FactoryCode(self.name) if self.kind == "record" else None
+    def factory(self) -> FactoryCode | None:
+        return FactoryCode(self.name, self.name) if self.kind == "record" else None
 
 
 # Containers -------------------------------------------------------------------------------
@@ -375,12 +368,8 @@ class ListOf(TypeExpr):
         items = tuple(self.item.python(element, definitions) for element in value)
         return serializer.Collection("[", "]", items)
 
-    @property
-    def default_factory(self) -> str | None:
-        return "list"
-
-    def factory_code(self) -> FactoryCode | None:
-        return FactoryCode("list")
+    def factory(self) -> FactoryCode | None:
+        return EMPTY_LIST
 
     def _widens_to(self, other: TypeExpr) -> bool:
         return isinstance(other, ListOf) and self.item.widens_to(other.item)
@@ -428,12 +417,8 @@ class DictOf(TypeExpr):
         )
         return serializer.Collection("{", "}", entries)
 
-    @property
-    def default_factory(self) -> str | None:
-        return "dict"
-
-    def factory_code(self) -> FactoryCode | None:
-        return FactoryCode("dict")
+    def factory(self) -> FactoryCode | None:
+        return EMPTY_DICT
 
     def _widens_to(self, other: TypeExpr) -> bool:
         return isinstance(other, DictOf) and self.value.widens_to(other.value)
@@ -466,12 +451,8 @@ class Nullable(TypeExpr):
     def python(self, value: Any, definitions: Definitions) -> serializer.Node:
         return serializer.name("None") if value is None else self.inner.python(value, definitions)
 
-    @property
-    def default_factory(self) -> str | None:
-        return self.inner.default_factory
-
-    def factory_code(self) -> FactoryCode | None:
-        return self.inner.factory_code()
+    def factory(self) -> FactoryCode | None:
+        return self.inner.factory()
 
     def widens_to(self, other: TypeExpr) -> bool:
         return isinstance(other, Nullable) and self.inner.widens_to(other.inner)

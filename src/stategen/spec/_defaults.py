@@ -37,7 +37,8 @@ def from_factory(expr: TypeExpr, factory: Any, records: Mapping[str, str | None]
         raise Problem(
             f"default_factory names a factory ({_factories(records)}), got {show(factory)}"
         )
-    expected = expr.default_factory
+    made_by = expr.factory()
+    expected = made_by.name if made_by else None
     if factory not in (*_BUILT_IN, *records):
         close = difflib.get_close_matches(factory, [*_BUILT_IN, *records], n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""

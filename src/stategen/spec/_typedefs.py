@@ -60,7 +60,7 @@ def read_types(walker: Walker, entry: Entry | None, state: str) -> Declared:
         if "enum" in body:
             members = _members(walker, body["enum"])
             pairs = tuple(Member(m, v) for m, v in members.items())
-            declared.enums[name] = Enum(name, pairs, doc, item.key.line)
+            declared.enums[name] = Enum(name, pairs, doc)
             declared.kinds[name] = "enum"
         else:
             fields = body["fields"]
