@@ -145,8 +145,20 @@ def named_types(expr: TypeExpr) -> Iterator[Named]:
 # Scalars ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Str(TypeExpr):
+class _Scalar(TypeExpr):
+    """A type with no parts: every instance of one scalar class is the same type."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Str(_Scalar):
     def __str__(self) -> str:
         return "str"
 
@@ -164,8 +176,7 @@ class Str(TypeExpr):
         )
 
 
-@dataclass(frozen=True)
-class Int(TypeExpr):
+class Int(_Scalar):
     def __str__(self) -> str:
         return "int"
 
@@ -188,8 +199,7 @@ class Int(TypeExpr):
         return isinstance(other, Float)  # a JSON integer loads as a float
 
 
-@dataclass(frozen=True)
-class Float(TypeExpr):
+class Float(_Scalar):
     def __str__(self) -> str:
         return "float"
 
@@ -212,8 +222,7 @@ class Float(TypeExpr):
         return number
 
 
-@dataclass(frozen=True)
-class Bool(TypeExpr):
+class Bool(_Scalar):
     def __str__(self) -> str:
         return "bool"
 
@@ -229,8 +238,7 @@ class Bool(TypeExpr):
         raise check.mismatch(value, "; write true or false")
 
 
-@dataclass(frozen=True)
-class DateTime(TypeExpr):
+class DateTime(_Scalar):
     """An aware datetime, stored as ISO 8601 text."""
 
     def __str__(self) -> str:
@@ -254,8 +262,7 @@ class DateTime(TypeExpr):
         return FactoryCode("now", "_utcnow", imports, helper)
 
 
-@dataclass(frozen=True)
-class Date(TypeExpr):
+class Date(_Scalar):
     """A calendar date, stored as ISO 8601 text."""
 
     def __str__(self) -> str:
