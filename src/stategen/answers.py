@@ -132,11 +132,18 @@ class _Reader:
 
     @contextmanager
     def at(self, path: str) -> Iterator[None]:
+        """Read at `path`; on an error the path stays, for the message."""
         outer, self.path = self.path, path
         yield
         self.path = outer
 
     def schema(self, answers: Mapping[str, Any]) -> Schema:
+        identity = {}
+        for key, check in (("name", _text), ("package", identifier), ("state", identifier)):
+            with self.at(key):
+                identity[key] = check(answers[key])
+        with self.at("description"):
+            description = _text(answers.get("description") or "")
         data = answers["schema"]
         for position, item in enumerate(data.get("enums") or ()):
             with self.at(f"schema.enums[{position}]"):
@@ -159,18 +166,16 @@ class _Reader:
             version = SchemaVersion.parse(str(data["version"]))
         with self.at("schema.history"):
             history = tuple(SchemaVersion.parse(str(v)) for v in data.get("history") or ())
-            return Schema(
-                name=_text(answers["name"]),
-                package=identifier(answers["package"]),
-                state=identifier(answers["state"]),
-                version=version,
-                fields=fields,
-                description=_text(answers.get("description") or ""),
-                enums=self.enums,
-                records=records,
-                progress=self.progress(data.get("progress"), fields),
-                history=history,
-            )
+        return Schema(
+            **identity,
+            version=version,
+            fields=fields,
+            description=description,
+            enums=self.enums,
+            records=records,
+            progress=self.progress(data.get("progress"), fields),
+            history=history,
+        )
 
     def fields(self, items: Any, path: str) -> tuple[Field, ...]:
         fields: dict[str, Field] = {}
@@ -200,8 +205,8 @@ class _Reader:
         if kind == "enum":
             members = {m.name: m.value for m in self.enums[raw["enum"]].members}
             return default_from_value(expr, members[raw["member"]], self.enums)
-        factory = raw["record"] if kind == "record" else kind
         if kind in ("record", "now", "today"):
+            factory = raw["record"] if kind == "record" else kind
             records = {name: None for name, k in self.kinds.items() if k == "record"}
             return default_from_factory(expr, factory, records)
         raise ValueError(f"unknown default kind {kind!r}")

@@ -66,13 +66,14 @@ def prepared_answers(root: Path, template: str | None = None) -> Iterator[str]:
     recorded = str(answers.get("_src_path") or "")
     source = resolve_source(recorded, template) if recorded or template else recorded
     schema = answers.get("schema")
-    if source == recorded and not (isinstance(schema, dict) and "code" not in schema):
+    code_missing = isinstance(schema, dict) and "code" not in schema
+    if source == recorded and not code_missing:
         yield source
         return
     prepared = dict(answers, _src_path=source)
-    if isinstance(schema, dict) and "code" not in schema:
+    if code_missing:
         computed = template_answers(from_answers(answers, file=path))
-        prepared["schema"] = {**schema, "code": computed["schema"]["code"]}
+        prepared["schema"] = {**answers["schema"], "code": computed["schema"]["code"]}
     original = path.read_bytes()
     succeeded = False
     try:
