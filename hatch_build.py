@@ -23,18 +23,26 @@ from typing import Any
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 _PACKAGED = "src/stategen/_template"
+#: The name the build loads this tree's stategen package under.
+_PRIVATE = "_stategen_build"
 
 
 def _load_history(root: Path) -> ModuleType:
-    """Load `stategen._template_history` by path: stategen is not installed at build time."""
-    path = root / "src" / "stategen" / "_template_history.py"
-    spec = importlib.util.spec_from_file_location("_stategen_template_history", path)
+    """`stategen._template_history` of the tree being built, under a private package name.
+
+    Not `import stategen`: at build time stategen is not installed, or an installed one
+    (another version) would be found instead of this tree's.
+    """
+    package = root / "src" / "stategen"
+    spec = importlib.util.spec_from_file_location(
+        _PRIVATE, package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     if spec is None or spec.loader is None:
-        raise RuntimeError(f"cannot load {path}")
+        raise RuntimeError(f"cannot load {package}")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while loading it
+    sys.modules[_PRIVATE] = module
     spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(f"{_PRIVATE}._template_history")
 
 
 class TemplateHistoryHook(BuildHookInterface):  # type: ignore[type-arg]

@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 
 from stategen import _template_history as history
-from stategen._copier import copy_template, read_answers
+from stategen._copier import copy_template
 from stategen._template_source import (
     default_template_ref,
     default_template_source,
     template_version,
 )
 from stategen.errors import DestinationError, TemplateError
+from stategen.project import read_answers
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -156,7 +157,7 @@ class TestCopyTemplate:
     def test_import_does_not_load_copier(self):
         """Copier is imported lazily, so `stategen --help` stays fast."""
         code = (
-            "import sys, stategen._copier, stategen.update, stategen._template_source; "
+            "import sys, stategen._copier, stategen.commands.update, stategen._template_source; "
             "print('copier' in sys.modules)"
         )
         done = subprocess.run(

@@ -10,21 +10,18 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import _git
-from .errors import DestinationError, StategenError, TemplateError
+from . import _template_history as history
+from ._yaml import YAMLError
+from .errors import DestinationError, GitError, StategenError, TemplateError
 
 #: `vcs_ref` value meaning "keep the template version the project is on" (a re-render with
 #: new answers, as `stategen bump` does). Same spelling as Copier's `VcsRef.CURRENT`.
 CURRENT_TEMPLATE = ":current:"
-
-#: The answers file stategen's template writes (`_answers_file` in copier.yml).
-ANSWERS_FILE = ".copier-answers.yml"
 
 
 def copy_template(
@@ -74,72 +71,23 @@ def copy_template(
         raise
 
 
-@dataclass(frozen=True)
-class UpdateReport:
-    """What an update did to a project, read back from git after it ran."""
+def update_template(
+    dest: Path, *, data: Mapping[str, Any], vcs_ref: str | None, defaults: bool = True
+) -> None:
+    """Run Copier's 3-way update of the project at `dest`, with `data` over its answers.
 
-    dest: Path
-    old_version: str | None
-    new_version: str | None
-    changed: tuple[str, ...] = ()
-    conflicts: tuple[str, ...] = ()
-    rejects: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def clean(self) -> bool:
-        """True when nothing is left for the owner to merge by hand."""
-        return not self.conflicts and not self.rejects
-
-    def summary(self) -> str:
-        """A few lines for the terminal."""
-        if self.old_version == self.new_version and not self.changed:
-            head = f"{self.dest} is already on template {self.new_version}; nothing changed."
-            return "\n".join([head, *self.notes])
-        lines = [
-            f"Updated {self.dest} from template {self.old_version} to {self.new_version}: "
-            f"{len(self.changed)} file(s) changed.",
-            *self.notes,
-        ]
-        if self.clean:
-            lines += [
-                "Review the changes with `git diff`, run your tests, then commit:",
-                f'  git add -A && git commit -m "Update to stategen template {self.new_version}"',
-            ]
-        return "\n".join(lines)
-
-
-def update_project(
-    dest: Path,
-    *,
-    data: Mapping[str, Any] | None = None,
-    vcs_ref: str | None = None,
-    defaults: bool = True,
-    allow_uncommitted: Sequence[str] = (),
-) -> UpdateReport:
-    """Run Copier's 3-way update of the project at `dest`; report changes and conflicts.
-
-    Stored answers are replayed; `data` overrides some of them (a schema bump passes the
-    new `schema`). `vcs_ref=None` lets Copier pick the newest release tag of the recorded
-    template, `CURRENT_TEMPLATE` keeps the version the project is on. Conflicts become
-    inline markers and are reported, not raised: the caller decides (see `stategen.update`).
-    The caller has checked the preconditions (git repo, clean worktree, answers file);
-    `allow_uncommitted` names tracked files whose uncommitted edits may stay (a bump's
-    edited `stategen.yml`: it is in `_skip_if_exists`, so the update leaves it alone).
+    `vcs_ref=None` lets Copier pick the newest release tag of the recorded template,
+    `CURRENT_TEMPLATE` keeps the version the project is on. Conflicts become inline markers;
+    reading them back is the caller's business (see `stategen.project.render`).
     """
-    dest = dest.absolute()
-    before = read_answers(dest)
-    with (
-        _git.hidden_from_status(dest, allow_uncommitted),
-        _translated_errors(f"cannot update {dest}"),
-    ):
+    with _translated_errors(f"cannot update {dest}"):
         import copier
         from copier import VcsRef
 
         ref: str | VcsRef | None = VcsRef.CURRENT if vcs_ref == CURRENT_TEMPLATE else vcs_ref
         copier.run_update(
             dest,
-            data=dict(data or {}),
+            data=dict(data),
             vcs_ref=ref,
             defaults=defaults,
             overwrite=True,
@@ -148,43 +96,6 @@ def update_project(
             unsafe=False,
             skip_answered=defaults,
         )
-    after = read_answers(dest)
-    return inspect_update(
-        dest, old_version=_as_str(before.get("_commit")), new_version=_as_str(after.get("_commit"))
-    )
-
-
-def inspect_update(dest: Path, *, old_version: str | None, new_version: str | None) -> UpdateReport:
-    """Read the changes, conflicts and leftover rejects of an update from git."""
-    entries = _git.status(dest, ignored=True)
-    changed = sorted({e.path for e in entries if e.code != "!!" and not e.path.endswith(".rej")})
-    rejects = sorted(e.path for e in entries if e.path.endswith(".rej"))
-    conflicts = set(_git.unmerged_paths(dest))
-    conflicts.update(name for name in changed if _git.has_conflict_markers(dest / name))
-    return UpdateReport(
-        dest=dest,
-        old_version=old_version,
-        new_version=new_version,
-        changed=tuple(changed),
-        conflicts=tuple(sorted(conflicts)),
-        rejects=tuple(rejects),
-    )
-
-
-def read_answers(dest: Path) -> dict[str, Any]:
-    """The project's recorded answers (`{}` when the answers file is missing)."""
-    import yaml
-
-    path = dest / ANSWERS_FILE
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise TemplateError(f"{path}: cannot read the answers file: {error}") from None
-    if not isinstance(loaded, dict):
-        raise TemplateError(f"{path}: the answers file is not a mapping")
-    return loaded
 
 
 # -- destination handling ---------------------------------------------------------------
@@ -265,22 +176,13 @@ def _newest_release(source: str) -> str | None:
     Copier would skip pre-release tags (`v0.2.0.dev0`) by default; a bundle's newest
     commit is always the release it was built for, whatever its version.
     """
-    from . import _template_history as history
-
     if not (source.endswith(history.BUNDLE_NAME) and Path(source).is_file()):
         return None
-    from packaging.version import InvalidVersion, Version
-
-    versions: list[tuple[Version, str]] = []
     try:
         tags = history.list_tags(Path(source))
-    except history.HistoryError as error:
+    except GitError as error:
         raise TemplateError(f"cannot read the template history {source}: {error}") from None
-    for tag in tags:
-        try:
-            versions.append((Version(tag.removeprefix("v")), tag))
-        except InvalidVersion:
-            continue
+    versions = [(version, tag) for tag in tags if (version := history.release_version(tag))]
     return max(versions)[1] if versions else None
 
 
@@ -291,7 +193,6 @@ def _newest_release(source: str) -> str | None:
 def _translated_errors(doing: str) -> Iterator[None]:
     """Turn Copier's, plumbum's and Jinja's exceptions into stategen errors."""
     import jinja2
-    import yaml
     from copier.errors import CopierAnswersInterrupt, CopierError, UnsafeTemplateError
     from plumbum import ProcessExecutionError
 
@@ -315,7 +216,7 @@ def _translated_errors(doing: str) -> Iterator[None]:
     except jinja2.TemplateError as error:
         where = f" (line {error.lineno})" if isinstance(error, jinja2.TemplateSyntaxError) else ""
         raise TemplateError(f"{doing}: template error{where}: {error}") from None
-    except yaml.YAMLError as error:
+    except YAMLError as error:
         raise TemplateError(f"{doing}: invalid YAML in the template: {error}") from None
     except CopierError as error:
         raise TemplateError(f"{doing}: {error}") from None
@@ -344,7 +245,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _as_str(value: object) -> str | None:
-    return None if value is None else str(value)

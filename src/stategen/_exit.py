@@ -1,4 +1,4 @@
-"""The one place that turns errors into exit codes and one-line messages."""
+"""The one place that turns errors into an exit code and a one-line message."""
 
 from __future__ import annotations
 
@@ -7,13 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from .errors import StategenError
-
-#: Exit codes. 2 means "your input is wrong" (as argparse and click use it),
-#: 1 means "the command ran, and the result needs your attention".
-EXIT_OK = 0
-EXIT_ATTENTION = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 
 
 @contextmanager
@@ -29,4 +22,4 @@ def reporting_errors() -> Iterator[None]:
         raise SystemExit(error.exit_code) from None
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        raise SystemExit(EXIT_INTERRUPTED) from None
+        raise SystemExit(130) from None  # 128 + SIGINT, as shells report it

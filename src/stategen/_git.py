@@ -1,49 +1,83 @@
-"""Small read-only questions to git about a generated project (status, conflicts, markers)."""
+"""The one way stategen runs git, and the questions (and index edits) its commands need.
+
+Every git call goes through `run()`: no prompts, a fixed locale, and a failure raised as
+`GitError`. This module uses only the standard library and `stategen.errors`, so the wheel
+build hook can load it before anything is installed (see hatch_build.py).
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PreconditionError
+from .errors import GitError, PreconditionError
 
 #: The lines Copier writes around an inline conflict (`git merge-file` style markers).
 _MARKER_OPEN = b"<<<<<<< "
 _MARKER_CLOSE = b">>>>>>> "
 
+#: A fixed identity and configuration for commits stategen makes itself (the template
+#: history, a bump's scratch commit): the user's or the system's git setup must neither be
+#: needed nor change the result.
+FIXED_IDENTITY = {
+    "GIT_AUTHOR_NAME": "stategen",
+    "GIT_AUTHOR_EMAIL": "stategen@invalid",
+    "GIT_COMMITTER_NAME": "stategen",
+    "GIT_COMMITTER_EMAIL": "stategen@invalid",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+}
+FIXED_OPTIONS = (
+    *("-c", "core.autocrlf=false", "-c", "commit.gpgSign=false", "-c", "tag.gpgSign=false"),
+    *("-c", f"core.hooksPath={os.devnull}"),
+)
 
-class GitFailed(PreconditionError):
-    """A git command failed where it should not have (its stderr is in the message)."""
 
+def run(
+    *args: str,
+    cwd: Path,
+    check: bool = True,
+    env: Mapping[str, str] | None = None,
+    stdin: bytes | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in `cwd`, never prompting; raise GitError when `check` and it fails.
 
-def git(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in `cwd`, never prompting; raise GitFailed (or explain a missing git)."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    `env` adds to (or overrides) the environment, e.g. `FIXED_IDENTITY`.
+    """
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, env=environment, input=stdin, capture_output=True, check=False
+        )
     except FileNotFoundError:
         raise PreconditionError(
-            "git is not installed (or not on PATH); updates need it: install git and try again"
+            "git is not installed (or not on PATH); stategen needs it: install git and try again"
         ) from None
     if check and done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip()
-        raise GitFailed(f"git {' '.join(args)} failed in {cwd}: {message}")
+        shown = " ".join(arg for arg in args if arg not in FIXED_OPTIONS)
+        raise GitError(f"git {shown} failed in {cwd}: {message}")
     return done
 
 
 def is_work_tree(path: Path) -> bool:
     """Whether `path` is inside a git work tree."""
-    done = git("rev-parse", "--is-inside-work-tree", cwd=path, check=False)
+    done = run("rev-parse", "--is-inside-work-tree", cwd=path, check=False)
     return done.returncode == 0 and done.stdout.strip() == b"true"
 
 
 def has_commits(path: Path) -> bool:
     """Whether the repository at `path` has a HEAD commit."""
-    return git("rev-parse", "--verify", "--quiet", "HEAD", cwd=path, check=False).returncode == 0
+    return run("rev-parse", "--verify", "--quiet", "HEAD", cwd=path, check=False).returncode == 0
+
+
+def top_level(path: Path) -> Path:
+    """The top directory of the work tree holding `path`."""
+    return Path(run("rev-parse", "--show-toplevel", cwd=path).stdout.decode().strip())
 
 
 @dataclass(frozen=True)
@@ -52,6 +86,13 @@ class StatusEntry:
 
     code: str
     path: str
+
+    #: Codes of paths with unmerged (conflicting) index entries.
+    UNMERGED = frozenset({"DD", "AU", "UD", "UA", "DU", "AA", "UU"})
+
+    @property
+    def unmerged(self) -> bool:
+        return self.code in self.UNMERGED
 
     def __str__(self) -> str:
         return f"{self.code} {self.path}"
@@ -62,7 +103,7 @@ def status(path: Path, *, ignored: bool = False) -> list[StatusEntry]:
     args = ["status", "--porcelain=v1", "-z", "--untracked-files=all"]
     if ignored:
         args.append("--ignored=matching")
-    raw = git(*args, "--", ".", cwd=path).stdout.decode("utf-8", errors="surrogateescape")
+    raw = run(*args, "--", ".", cwd=path).stdout.decode("utf-8", errors="surrogateescape")
     prefix = _prefix(path)
     entries: list[StatusEntry] = []
     fields = iter(raw.split("\0"))
@@ -78,9 +119,9 @@ def status(path: Path, *, ignored: bool = False) -> list[StatusEntry]:
 
 def unmerged_paths(path: Path) -> list[str]:
     """Files under `path` with unmerged index entries (conflict stages), relative to it."""
-    raw = git("diff", "--name-only", "--relative", "--diff-filter=U", "-z", cwd=path).stdout
+    raw = run("diff", "--name-only", "--relative", "--diff-filter=U", "-z", cwd=path).stdout
     names = {name for name in raw.decode(errors="surrogateescape").split("\0") if name}
-    raw = git("ls-files", "--unmerged", "-z", "--", ".", cwd=path).stdout
+    raw = run("ls-files", "--unmerged", "-z", "--", ".", cwd=path).stdout
     for record in raw.decode(errors="surrogateescape").split("\0"):
         if "\t" in record:
             names.add(record.split("\t", 1)[1])
@@ -100,7 +141,7 @@ def has_conflict_markers(file: Path) -> bool:
 
 def files_with_markers(path: Path) -> list[str]:
     """Tracked files under `path` that hold conflict markers, relative to it."""
-    done = git(
+    done = run(
         "grep", "-l", "-z", "-I", "-e", "^<<<<<<< ", "--", ".", cwd=path, check=False
     )  # exit 1 means "no match"
     if done.returncode not in (0, 1):
@@ -113,25 +154,25 @@ def files_with_markers(path: Path) -> list[str]:
 def hidden_from_status(path: Path, names: Sequence[str]) -> Iterator[None]:
     """Hide uncommitted changes of tracked files `names` (relative to `path`) from git status.
 
-    Copier refuses to update a worktree with any uncommitted change. A file whose change
-    is meant to stay as it is (the answers file while its source is switched, or an edited
-    `stategen.yml` during a bump) is marked skip-worktree for the duration, then unmarked.
-    Untracked names are left alone.
+    This edits the index: Copier refuses to update a worktree with any uncommitted change,
+    so a file whose change is meant to stay (the answers file while stategen prepares it,
+    an edited `stategen.yml` during a bump) is marked skip-worktree for the duration, and
+    unmarked afterwards. Untracked names are left alone.
     """
     tracked = [
         name
         for name in names
-        if git("ls-files", "--error-unmatch", "--", name, cwd=path, check=False).returncode == 0
+        if run("ls-files", "--error-unmatch", "--", name, cwd=path, check=False).returncode == 0
     ]
     if tracked:
-        git("update-index", "--skip-worktree", "--", *tracked, cwd=path)
+        run("update-index", "--skip-worktree", "--", *tracked, cwd=path)
     try:
         yield
     finally:
         if tracked:
-            git("update-index", "--no-skip-worktree", "--", *tracked, cwd=path)
+            run("update-index", "--no-skip-worktree", "--", *tracked, cwd=path)
 
 
 def _prefix(path: Path) -> str:
     """`path`'s position inside its repository (`sub/dir/`), as git prints it."""
-    return git("rev-parse", "--show-prefix", cwd=path).stdout.decode().strip()
+    return run("rev-parse", "--show-prefix", cwd=path).stdout.decode().strip()

@@ -4,21 +4,29 @@ Each stategen release is one commit holding `copier.yml` and `template/`, tagged
 release's PEP 440 version (`v0.1.0`). Commits have fixed authors and dates, so the same
 releases always give the same commit ids, wherever and whenever the bundle is built.
 
-This module uses only the standard library and `packaging`, because the wheel build hook
-(`hatch_build.py`) loads it by path, before stategen or Copier are installed.
+Release tags are PEP 440 versions (`v0.2.0.dev1`), read by `release_version` here and
+nowhere else. This module uses only the standard library, `packaging` and stategen's own
+`_git` and `errors`, because the wheel build hook (`hatch_build.py`) loads it from the
+source tree, before stategen or Copier are installed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import _git
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 #: File name of the history bundle, both inside the wheel and in the cache of a source
 #: checkout. `stategen update` recognises stategen's own template by this name.
@@ -34,31 +42,12 @@ _LITTER = frozenset({"__pycache__", ".DS_Store", ".mypy_cache", ".ruff_cache", "
 # releases give byte-identical commits, so a tag means the same tree in every bundle.
 _FIXED_DATE = "2000-01-01T00:00:00+00:00"
 _GIT_ENV = {
-    "GIT_AUTHOR_NAME": "stategen",
-    "GIT_AUTHOR_EMAIL": "stategen@invalid",
+    **_git.FIXED_IDENTITY,
     "GIT_AUTHOR_DATE": _FIXED_DATE,
-    "GIT_COMMITTER_NAME": "stategen",
-    "GIT_COMMITTER_EMAIL": "stategen@invalid",
     "GIT_COMMITTER_DATE": _FIXED_DATE,
-    # The user's or the system's git configuration must not change what is built.
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_TERMINAL_PROMPT": "0",
 }
-_GIT_OPTIONS = (
-    "-c",
-    "core.autocrlf=false",
-    "-c",
-    "commit.gpgSign=false",
-    "-c",
-    "tag.gpgSign=false",
-    "-c",
-    f"core.hooksPath={os.devnull}",
-)
-
-
-class HistoryError(RuntimeError):
-    """The history could not be built (git is missing, or a git command failed)."""
+#: `git describe` output: the nearest tag, the commits since, and the commit.
+_DESCRIBE = re.compile(r"^(?P<tag>.+)-(?P<count>\d+)-g(?P<hash>[0-9a-f]+)$")
 
 
 @dataclass(frozen=True)
@@ -77,24 +66,29 @@ def tag_for(version: str) -> str:
     return f"v{version}"
 
 
-def git(*args: str, cwd: Path, stdin: bytes | None = None) -> bytes:
-    """Run git with a fixed identity and configuration; raise HistoryError when it fails."""
-    env = {**os.environ, **_GIT_ENV}
+def release_version(tag: str) -> Version | None:
+    """The PEP 440 version a template tag names, or None for a tag that names none.
+
+    Tags are `v0.1.0`; `git describe`'s `v0.1.0-3-gabc123` reads as a post-release.
+    """
+    from packaging.version import InvalidVersion, Version
+
+    match = _DESCRIBE.match(tag)
+    text = f"{match['tag']}.post{match['count']}" if match else tag
     try:
-        done = subprocess.run(
-            ["git", *_GIT_OPTIONS, *args],
-            cwd=cwd,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            check=False,
-        )
-    except FileNotFoundError:
-        raise HistoryError("git is not installed (or not on PATH)") from None
-    if done.returncode != 0:
-        message = done.stderr.decode(errors="replace").strip()
-        raise HistoryError(f"git {' '.join(args)} failed: {message}")
-    return done.stdout
+        return Version(text.removeprefix("v"))
+    except InvalidVersion:
+        return None
+
+
+def is_release_tag(ref: str) -> bool:
+    """Whether `ref` is a release tag (a version, not a `git describe` string)."""
+    return release_version(ref) is not None and not _DESCRIBE.match(ref)
+
+
+def git(*args: str, cwd: Path) -> bytes:
+    """Run git with a fixed identity and configuration; its output."""
+    return _git.run(*_git.FIXED_OPTIONS, *args, cwd=cwd, env=_GIT_ENV).stdout
 
 
 def is_git_checkout(root: Path) -> bool:
@@ -108,17 +102,12 @@ def released_tags(root: Path, version: str) -> list[Release]:
     Tags that are not PEP 440 versions, or hold no template, are left out; the result is
     sorted by version, oldest first.
     """
-    from packaging.version import InvalidVersion, Version
-
-    current = Version(version)
+    current = release_version(version)
     releases: list[tuple[Version, Release]] = []
     listing = git("tag", "--list", "v*", cwd=root).decode().split()
     for tag in listing:
-        try:
-            parsed = Version(tag.removeprefix("v"))
-        except InvalidVersion:
-            continue
-        if parsed >= current:
+        parsed = release_version(tag)
+        if parsed is None or not is_release_tag(tag) or (current and parsed >= current):
             continue
         releases.append((parsed, Release(version=str(parsed), tag=tag)))
     releases.sort(key=lambda item: item[0])

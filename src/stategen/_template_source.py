@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from . import _template_history as history
-from .errors import TemplateError
+from .errors import GitError, TemplateError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where the wheel build puts the history bundle.
@@ -101,6 +101,6 @@ def _cached_bundle(root: Path, version: str) -> Path:
         bundle = cache_dir() / f"template-{version}-{key}" / history.BUNDLE_NAME
         if not bundle.is_file():
             history.build_bundle(root, version, bundle)
-    except (history.HistoryError, OSError) as error:
+    except (GitError, OSError) as error:
         raise TemplateError(f"cannot build the template history from {root}: {error}") from None
     return bundle

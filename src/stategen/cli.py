@@ -63,10 +63,10 @@ def new(
     ] = False,
 ) -> None:
     """Create a new state library in DEST from a spec."""
-    from .generate import generate_project
+    from .commands.new import new as run_new
 
     with reporting_errors():
-        result = generate_project(
+        result = run_new(
             dest,
             spec_path=spec,
             template=template,
@@ -93,17 +93,13 @@ def bump(
     ] = False,
 ) -> None:
     """Release stategen.yml as the next schema version: migration, fixture, regenerated code."""
-    from .bump import bump as run_bump
+    from .commands.bump import bump as run_bump
     from .evolve import InteractiveQuestioner, Questioner
 
     with reporting_errors():
         questioner = InteractiveQuestioner() if _interactive(defaults) else Questioner()
         result = run_bump(project, questioner=questioner, keep_conflicts=keep_conflicts)
         typer.echo(result.summary())
-        if result.conflicts:
-            from .errors import ConflictError
-
-            raise ConflictError(f"{len(result.conflicts)} file(s) hold conflict markers")
 
 
 @app.command()
@@ -114,11 +110,11 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Check that the spec is released, the migration chain whole and every stub filled."""
-    from .check import check_project
+    from .commands.check import check as run_check
     from .errors import CheckFailed
 
     with reporting_errors():
-        report = check_project(project)
+        report = run_check(project)
         typer.echo(report.to_json() if as_json else report.render())
         if not report.ok:
             raise CheckFailed(
@@ -143,7 +139,7 @@ def update(
     ] = None,
 ) -> None:
     """Bring template fixes into a generated project, keeping your edits (3-way merge)."""
-    from .update import update as run_update
+    from .commands.update import update as run_update
 
     with reporting_errors():
         typer.echo(run_update(project, template=template, vcs_ref=vcs_ref).summary())

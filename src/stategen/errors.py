@@ -1,4 +1,8 @@
-"""The errors stategen raises on purpose; `stategen._exit` maps them to exit codes."""
+"""The errors stategen raises on purpose, each with its exit code (`stategen._exit` uses it).
+
+2 means "your input is wrong" (as argparse and click use it); 1 means "the command ran,
+and the result, or the machine, needs your attention".
+"""
 
 from __future__ import annotations
 
@@ -61,5 +65,15 @@ class ConflictError(StategenError):
 
 class CheckFailed(StategenError):
     """`stategen check` found the project inconsistent."""
+
+    exit_code = 1
+
+
+class GitError(StategenError):
+    """A git command failed where it should not have (its stderr is in the message).
+
+    Not a usage error: the input was fine, something in the repository or on the machine
+    was not.
+    """
 
     exit_code = 1

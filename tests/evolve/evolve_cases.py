@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from stategen.evolve import Plan, Schema, detect
+from stategen.answers import from_answers
+from stategen.evolve import Plan, detect
 from stategen.evolve.operations import (
     AddEnum,
     AddEnumMember,
@@ -100,7 +101,8 @@ def evolve(before: Answers, version: str, edit: Callable[[dict[str, Any]], None]
     after = copy.deepcopy(before)
     schema = after["schema"]
     schema["version"] = version
-    schema["history"] = [*before["schema"]["history"], version]
+    history = before["schema"]["history"]
+    schema["history"] = history if history[-1] == version else [*history, version]
     edit(schema)
     return after
 
@@ -162,7 +164,7 @@ def both(*edits: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]],
 
 
 def plan_of(before: Answers, after: Answers, questioner: Any = None) -> Plan:
-    return detect(Schema.from_answers(before), Schema.from_answers(after), questioner)
+    return detect(from_answers(before), from_answers(after), questioner)
 
 
 @dataclass(frozen=True)

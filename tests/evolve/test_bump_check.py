@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_stategen
 from projects import Project, new_project
 
@@ -156,6 +157,40 @@ class TestBump:
         kept = project.stategen("bump", "--keep-conflicts")
         assert kept.returncode == 1 and "conflict markers" in kept.stderr
         assert "<<<<<<<" in model.read_text(encoding="utf-8")
+
+
+class TestRecordedAnswers:
+    def test_bundle_of_a_gone_install(self, project: Project) -> None:
+        """Answers naming the template bundle of another stategen install, now gone (a
+        teammate's machine, a deleted venv), still bump: this stategen's bundle holds the same
+        release tags. (A recorded source that is no bundle is not swapped: see
+        test_failed_regeneration_leaves_nothing.)"""
+        answers = project.root / ".copier-answers.yml"
+        text = answers.read_text(encoding="utf-8")
+        recorded = next(line for line in text.splitlines() if line.startswith("_src_path:"))
+        gone = "/gone/venv/lib/site-packages/stategen/_template/stategen-template.bundle"
+        answers.write_text(text.replace(recorded, f"_src_path: {gone}"), encoding="utf-8")
+        project.commit("Generated elsewhere")
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        done = project.stategen("bump")
+        assert done.returncode == 0, done.stderr
+        assert "priority: int = 3" in (project.root / "src/notes_state/model.py").read_text()
+
+    def test_answers_from_before_the_computed_code(self, project: Project) -> None:
+        """A project recorded without `schema.code` (made by stategen 0.1.0) checks and bumps,
+        and the bump records the code."""
+        answers = project.root / ".copier-answers.yml"
+        data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        del data["schema"]["code"]
+        answers.write_text(yaml.safe_dump(data), encoding="utf-8")
+        project.commit("Answers as stategen 0.1.0 wrote them")
+        assert project.stategen("check").returncode == 0
+        project.edit_spec(TO_1_1, ADD_PRIORITY)
+        done = project.stategen("bump")
+        assert done.returncode == 0, done.stderr
+        assert "priority: int = 3" in (project.root / "src/notes_state/model.py").read_text()
+        recorded = yaml.safe_load(answers.read_text(encoding="utf-8"))["schema"]
+        assert "priority: int = 3" in recorded["code"]["model"]["state_fields"]
 
 
 class TestCheck:

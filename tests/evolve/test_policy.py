@@ -6,7 +6,8 @@ import pytest
 from evolve_cases import CASES, add, evolve, field, literal, plan_of, task
 
 from stategen.errors import SpecError
-from stategen.evolve import Bump, check_version, next_version
+from stategen.evolve import Bump, check_version
+from stategen.schema import SchemaVersion
 
 
 def _case(name: str) -> tuple[dict[str, object], dict[str, object]]:
@@ -89,4 +90,4 @@ class TestCheckVersion:
 )
 def test_next_version(version: str, bump: Bump, expected: str) -> None:
     """The suggestion is the smallest version that makes the needed step."""
-    assert next_version(version, bump) == expected
+    assert str(SchemaVersion.parse(version).next(bump)) == expected

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stategen.evolve import serializer as s
-from stategen.evolve.code import Names, snake
-from stategen.evolve.schema import SchemaShapeError, identifier
+from stategen.codegen import serializer as s
+from stategen.codegen.blocks import Names, snake
+from stategen.codegen.serializer import InvalidName as SchemaShapeError
+from stategen.codegen.serializer import identifier
 
 json_scalars = (
     st.none()

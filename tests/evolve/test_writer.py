@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 from evolve_cases import CASES, Case, add, evolve, field, literal, members, plan_of, rename, task
 
-from stategen.evolve import Plan, old_fixture, sample_data, write_migration
+from stategen.evolve import Plan, fixture_for, sample_data, write_migration
 from stategen.evolve.operations import AddRequiredField, ChangeType, RemoveEnumMember
-from stategen.evolve.schema import Field, Record, Schema
-from stategen.evolve.values import record_matches
+from stategen.schema import Sampler, Schema
 
 HERE = Path(__file__).parent
 BIN = Path(sys.executable).parent
@@ -74,7 +73,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every case's migration module, in one directory (one module per case)."""
     directory = tmp_path_factory.mktemp("migrations")
     for name, plan in all_plans():
-        (directory / f"{name}.py").write_text(write_migration(plan).source, encoding="utf-8")
+        (directory / f"{name}.py").write_text(write_migration(plan), encoding="utf-8")
     return directory
 
 
@@ -121,14 +120,14 @@ class TestCleanCode:
     @pytest.mark.parametrize(("name", "plan"), all_plans(), ids=[n for n, _ in all_plans()])
     def test_a_comment_per_change(self, name: str, plan: Plan) -> None:
         """Each operation appears as a `# SGxxx` comment in the module."""
-        source = write_migration(plan).source
+        source = write_migration(plan)
         for op in plan.operations:
             assert f"# {op.code} " in source, (op, plan.describe())
 
     def test_output_is_deterministic(self) -> None:
         """The same plan always renders the same bytes."""
         for _, plan in all_plans():
-            assert write_migration(plan).source == write_migration(plan).source
+            assert write_migration(plan) == write_migration(plan)
 
 
 class TestMigratedData:
@@ -136,14 +135,14 @@ class TestMigratedData:
     def test_old_sample_becomes_valid_new_data(self, case: Case) -> None:
         """Migrating the old fixture gives data the new schema accepts, values carried over."""
         plan = plan_of(case.before, case.after)
-        module = load(write_migration(plan).source, case.name)
+        module = load(write_migration(plan), case.name)
         old = sample_data(plan.old)
         if plan.stubs:
             with pytest.raises(NotImplementedError, match=r"TODO: .*\.py"):
                 module.migrate(copy.deepcopy(old))
             _fill_stubs(module, plan)
         new = module.migrate(copy.deepcopy(old))
-        assert record_matches(plan.new.root, new, plan.new), (new, plan.describe())
+        assert plan.new.root.accepts(new, plan.new), (new, plan.describe())
         for new_key, old_key in case.carried:
             assert new[new_key] == old[old_key], plan.describe()
 
@@ -151,19 +150,19 @@ class TestMigratedData:
         """Quotes, newlines and template syntax in values come out exactly as they went in."""
         (_, before, after) = hostile_cases()[0]
         plan = plan_of(before, after)
-        module = load(write_migration(plan).source, "hostile")
+        module = load(write_migration(plan), "hostile")
         module._migrate_status = lambda value: "done" if value == "failed" else value  # a stub
         new = module.migrate(sample_data(plan.old))
         quoted = next(f for f in after["schema"]["fields"] if f["name"] == "quoted")
         expected = quoted["default"]["value"]
         assert new["quoted"] == expected
-        assert record_matches(plan.new.root, new, plan.new)
+        assert plan.new.root.accepts(new, plan.new)
 
     def test_rename_of_optional_field_tolerates_missing_key(self) -> None:
         """A renamed field that had a default may be absent from a file: nothing breaks."""
         case = next(c for c in CASES if c.name == "task_note_renamed_optional")
         plan = plan_of(case.before, case.after)
-        module = load(write_migration(plan).source, case.name)
+        module = load(write_migration(plan), case.name)
         data = sample_data(plan.old)
         del data["note"]
         assert "remark" not in module.migrate(data)
@@ -184,7 +183,7 @@ class TestMigratedData:
             add(field("height", "int", {"kind": "literal", "value": 7}), scope="Window"),
         )
         plan = plan_of(before, after)
-        source = write_migration(plan).source
+        source = write_migration(plan)
         assert '_convert_field(data, "frames", _list_of(_optional(_migrate_window)))' in source
         module = load(source, "nested")
         data = sample_data(plan.old)
@@ -194,7 +193,7 @@ class TestMigratedData:
         assert new["frames"] == [{"width": old["frames"][0]["width"], "height": 7}, None]
         (window,) = old["named"]["named-key"]
         assert new["named"] == {"named-key": [{"width": window["width"], "height": 7}]}
-        assert record_matches(plan.new.root, new, plan.new)
+        assert plan.new.root.accepts(new, plan.new)
 
 
 def _fill_stubs(module: types.ModuleType, plan: Plan) -> None:
@@ -218,9 +217,7 @@ def _fill_stubs(module: types.ModuleType, plan: Plan) -> None:
 
 
 def _sample_of(expr: Any, schema: Schema) -> Any:
-    record = Record("Probe", (Field("probe", str(expr), expr, None, None),))
-    probe = Schema(schema.package, schema.version, record, schema.records, schema.enums, ())
-    return sample_data(probe)["probe"]
+    return expr.sample("probe", Sampler(schema))
 
 
 class TestFixtures:
@@ -228,14 +225,14 @@ class TestFixtures:
     def test_fixture_is_valid_old_data(self, case: Case) -> None:
         """The fixture of the old version is a valid state file of that version."""
         plan = plan_of(case.before, case.after)
-        document = json.loads(old_fixture(plan))
-        assert document.pop("version") == plan.old.version
-        assert record_matches(plan.old.root, document, plan.old)
+        document = json.loads(fixture_for(plan.old))
+        assert document.pop("version") == str(plan.old.version)
+        assert plan.old.root.accepts(document, plan.old)
 
     def test_fixture_is_reproducible_from_the_schema(self) -> None:
         """The same schema gives byte-identical fixture text, and every field is set."""
         plan = plan_of(task(), task())
-        assert old_fixture(plan) == old_fixture(plan_of(task(), task()))
+        assert fixture_for(plan.old) == fixture_for(plan_of(task(), task()).old)
         assert set(sample_data(plan.old)) == {f.name for f in plan.old.root.fields}
 
 
@@ -252,7 +249,7 @@ def test_golden_module() -> None:
             add(field("owner", "str"))(s),
         ),
     )
-    source = write_migration(plan_of(task(), after)).source
+    source = write_migration(plan_of(task(), after))
     golden = HERE / "golden_v1_0_0_to_v2_0_0.txt"
     assert source == golden.read_text(encoding="utf-8"), source
 
@@ -275,12 +272,12 @@ class TestReach:
         )
         after = evolve(before, "1.1.0", add(field("height", "int", literal(5)), scope="Window"))
         plan = plan_of(before, after)
-        source = write_migration(plan).source
+        source = write_migration(plan)
         assert "def _migrate_frame(" in source and "def _migrate_window(" in source
         new = load(source, "reach").migrate(sample_data(plan.old))
         assert new["frames"][0]["window"]["height"] == 5
         assert new["window"]["height"] == 5
-        assert record_matches(plan.new.root, new, plan.new)
+        assert plan.new.root.accepts(new, plan.new)
 
     def test_unreachable_enum_gets_no_function(self) -> None:
         """An enum no kept field uses needs no code: its lost member leaves no stub behind."""
@@ -296,6 +293,6 @@ class TestReach:
             ),
         )
         after = evolve(before, "2.0.0", members("Unused", "a"))
-        source = write_migration(plan_of(before, after)).source
+        source = write_migration(plan_of(before, after))
         assert "NotImplementedError" not in source and "_migrate_unused" not in source
         assert '# SG303 remove member "b" from enum `Unused`' in source

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from stategen.answers import to_answers
 from stategen.errors import SpecError
-from stategen.spec import SchemaVersion, Spec, load_spec, parse_spec
+from stategen.schema import Schema as Spec
+from stategen.schema import SchemaVersion
+from stategen.spec import load_spec, parse_spec
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -75,11 +78,11 @@ BATCH_ANSWERS = {
 class TestBatchExample:
     def test_answers_are_the_contract(self) -> None:
         """examples/batch.yml gives exactly the documented answers."""
-        assert load_spec(EXAMPLES / "batch.yml").to_answers() == BATCH_ANSWERS
+        assert to_answers(load_spec(EXAMPLES / "batch.yml")) == BATCH_ANSWERS
 
     def test_answers_are_plain_json_data(self) -> None:
         """The answers survive a JSON round trip unchanged (no tuples, objects or dates)."""
-        answers = load_spec(EXAMPLES / "batch.yml").to_answers()
+        answers = to_answers(load_spec(EXAMPLES / "batch.yml"))
         assert json.loads(json.dumps(answers)) == answers
 
     def test_spec_keeps_its_source_and_lines(self) -> None:
@@ -92,9 +95,9 @@ class TestBatchExample:
     def test_answers_are_fresh_copies(self) -> None:
         """Changing one answers dict never changes the Spec or the next answers."""
         spec = load_spec(EXAMPLES / "batch.yml")
-        first = spec.to_answers()
+        first = to_answers(spec)
         first["schema"]["fields"].clear()
-        assert spec.to_answers() == BATCH_ANSWERS
+        assert to_answers(spec) == BATCH_ANSWERS
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +113,7 @@ class TestPreferencesExample:
 
     def test_description_and_docs_are_kept(self, spec: Spec) -> None:
         """The description, type docs and field docs come through as written."""
-        answers = spec.to_answers()
+        answers = to_answers(spec)
         assert answers["description"] == 'Per-user preferences for the "viewer" app.'
         assert answers["schema"]["enums"][0]["doc"] == "Colour scheme."
         assert answers["schema"]["records"][0]["doc"] == "Last window geometry."
@@ -118,7 +121,7 @@ class TestPreferencesExample:
 
     def test_defaults_map_to_their_kinds(self, spec: Spec) -> None:
         """Each default becomes the kind the template expects."""
-        defaults = {f["name"]: f["default"] for f in spec.to_answers()["schema"]["fields"]}
+        defaults = {f["name"]: f["default"] for f in to_answers(spec)["schema"]["fields"]}
         assert defaults == {
             "user": None,
             "theme": {"kind": "enum", "enum": "Theme", "member": "SYSTEM"},
@@ -136,7 +139,7 @@ class TestPreferencesExample:
     def test_no_progress(self, spec: Spec) -> None:
         """A spec without progress: has null progress answers."""
         assert spec.progress is None
-        assert spec.to_answers()["schema"]["progress"] is None
+        assert to_answers(spec)["schema"]["progress"] is None
 
 
 class TestHistory:
@@ -144,12 +147,12 @@ class TestHistory:
 
     def test_history_defaults_to_the_current_version(self) -> None:
         """Without a history, the current version is the only released one."""
-        assert parse_spec(self.SPEC).to_answers()["schema"]["history"] == ["1.2.0"]
+        assert to_answers(parse_spec(self.SPEC))["schema"]["history"] == ["1.2.0"]
 
     def test_history_is_passed_through(self) -> None:
         """A given history (strings or versions) is written oldest first."""
         history: list[SchemaVersion | str] = ["1.0.0", SchemaVersion(1, 1, 0), "1.2.0"]
-        answers = parse_spec(self.SPEC).to_answers(history=history)
+        answers = to_answers(parse_spec(self.SPEC).with_history(history))
         assert answers["schema"]["history"] == ["1.0.0", "1.1.0", "1.2.0"]
 
     @pytest.mark.parametrize(
@@ -158,7 +161,7 @@ class TestHistory:
     def test_inconsistent_history_is_rejected(self, history: list[str]) -> None:
         """A history that is empty, unordered or does not end at the version is a ValueError."""
         with pytest.raises(ValueError, match="history"):
-            parse_spec(self.SPEC).to_answers(history=history)
+            to_answers(parse_spec(self.SPEC).with_history(history))
 
 
 class TestLoadSpec:

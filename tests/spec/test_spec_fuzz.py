@@ -10,6 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from stategen.answers import to_answers
 from stategen.errors import SpecError
 from stategen.spec import parse_spec
 
@@ -53,7 +54,7 @@ def _check(text: str) -> None:
         assert "\n" not in message
         assert message.startswith("fuzz.yml")
         return
-    json.dumps(spec.to_answers())  # a valid spec always gives plain data
+    json.dumps(to_answers(spec))  # a valid spec always gives plain data
 
 
 def _dump(value: Any) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from stategen.spec import Problem, SchemaVersion
+from stategen.schema import Problem, SchemaVersion
 from stategen.spec._names import (
     camel_case,
     derive_package,

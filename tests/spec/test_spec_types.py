@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stategen.spec import DictOf, Kind, ListOf, Named, Nullable, Problem, named_types, parse_type
+from stategen.schema import DictOf, Kind, ListOf, Named, Nullable, Problem, named_types
+from stategen.spec import parse_type
 
 DECLARED: dict[str, Kind] = {"Status": "enum", "Window": "record"}
 

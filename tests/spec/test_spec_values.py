@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from stategen.answers import to_answers
 from stategen.spec import parse_spec
 
 HEAD = "name: v\nversion: 1.0.0\n"
@@ -35,7 +36,7 @@ NASTY = [
 def _answers(fields: dict[str, Any], **top: Any) -> dict[str, Any]:
     # JSON is YAML: this writes any text unambiguously.
     spec = {"name": "v", "version": "1.0.0", **top, "fields": fields}
-    return parse_spec(json.dumps(spec, ensure_ascii=False)).to_answers()
+    return to_answers(parse_spec(json.dumps(spec, ensure_ascii=False)))
 
 
 def _default(annotation: str, value: Any) -> dict[str, Any] | None:
@@ -46,7 +47,7 @@ def _default(annotation: str, value: Any) -> dict[str, Any] | None:
 
 def _default_yaml(annotation: str, written: str) -> dict[str, Any] | None:
     text = HEAD + f"fields: {{a: {{type: '{annotation}', default: {written}}}}}\n"
-    default: dict[str, Any] | None = parse_spec(text).to_answers()["schema"]["fields"][0]["default"]
+    default: dict[str, Any] | None = to_answers(parse_spec(text))["schema"]["fields"][0]["default"]
     return default
 
 
@@ -88,7 +89,7 @@ class TestTextIsData:
     def test_escapes_in_yaml_are_decoded_once(self) -> None:
         """YAML escapes in double quotes are YAML's business; the result is not re-escaped."""
         text = HEAD + 'fields: {a: {type: str, default: "q\\"b\\\\n\\n"}}\n'
-        field = parse_spec(text).to_answers()["schema"]["fields"][0]
+        field = to_answers(parse_spec(text))["schema"]["fields"][0]
         assert field["default"]["value"] == 'q"b\\n\n'
 
 
@@ -218,7 +219,7 @@ class TestRecordsAndEnums:
     def test_empty_optional_sections(self) -> None:
         """Empty description, types and progress keys mean "none"."""
         text = HEAD + "description:\ntypes:\nprogress:\nfields: {a: int}\n"
-        answers = parse_spec(text).to_answers()
+        answers = to_answers(parse_spec(text))
         assert answers["description"] == ""
         assert answers["schema"]["enums"] == answers["schema"]["records"] == []
         assert answers["schema"]["progress"] is None
@@ -233,5 +234,5 @@ class TestRecordsAndEnums:
     def test_anchors_and_aliases_are_values(self) -> None:
         """YAML anchors and aliases work like the values they stand for."""
         text = HEAD + "fields:\n  a: &t {type: int, default: 1}\n  b: *t\n"
-        fields = parse_spec(text).to_answers()["schema"]["fields"]
+        fields = to_answers(parse_spec(text))["schema"]["fields"]
         assert fields[0] | {"name": "b"} == fields[1]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from stategen._yaml import YamlList, YamlMap, load_yaml, to_plain
 from stategen.errors import SpecError
-from stategen.spec._yaml import YamlList, YamlMap, load_yaml, to_plain
 
 TEXT = """\
 # a comment

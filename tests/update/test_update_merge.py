@@ -21,10 +21,11 @@ from conftest import (
     prepend_fix,
 )
 
-from stategen._copier import CURRENT_TEMPLATE, read_answers, update_project
+from stategen._copier import CURRENT_TEMPLATE
 from stategen._git import files_with_markers, unmerged_paths
+from stategen.commands.update import update
 from stategen.errors import ConflictError, PreconditionError
-from stategen.update import update
+from stategen.project import read_answers, update_project
 
 OWNER_LINE = "# The owner's note, kept across updates.\n"
 OWN_MODULE = "src/batch_state/reports.py"
@@ -257,7 +258,7 @@ class TestSchemaAndTemplate:
         """A bump can re-render a project whose recorded stategen bundle no longer exists."""
         from stategen._copier import copy_template
         from stategen._template_source import default_template_source
-        from stategen.update import installed_template_source
+        from stategen.project import prepared_answers as installed_template_source
 
         project = tmp_path / "project"
         copy_template(default_template_source(), project, data={})
@@ -281,25 +282,50 @@ class TestSchemaAndTemplate:
         assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
 
 
+def _plain_copier_update(project: Path, ref: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", ref, "."],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+
+
 class TestPlainCopier:
     def test_copier_update_needs_no_trust(self, template_repo: TemplateRepo, project: Path):
         """Plain `copier update` (no --trust) moves a stategen project to v2 as well."""
         template_repo.release("v2", {ATOMIC: prepend_fix})
 
-        done = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", "v2", "."],
-            cwd=project,
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-            check=False,
-        )
+        done = _plain_copier_update(project, "v2")
 
         assert done.returncode == 0, done.stderr
         assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
         answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
         assert answers["_commit"] == "v2"
+
+    def test_answers_without_code_stop_plain_copier(
+        self, template_repo: TemplateRepo, project: Path
+    ):
+        """Answers recorded before `schema.code` existed make plain `copier update` stop with
+        an error naming the missing key, before it touches the project (never render some
+        other model); `stategen update` computes the code and updates."""
+        answers = project / ".copier-answers.yml"
+        data = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        del data["schema"]["code"]
+        answers.write_text(yaml.safe_dump(data), encoding="utf-8")
+        commit_all(project, "Answers as stategen 0.1.0 wrote them")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        done = _plain_copier_update(project, "v2")
+        assert done.returncode != 0 and "'code'" in done.stderr
+        assert git(project, "status", "--porcelain") == ""
+
+        update(project, vcs_ref="v2")
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
+        assert "code" in read_answers(project)["schema"]
 
     def test_with_pytest_copie(self, template_repo: TemplateRepo, request: pytest.FixtureRequest):
         """The template works the way pytest-copie users test templates: copy v1, update v2."""

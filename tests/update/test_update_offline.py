@@ -19,7 +19,7 @@ import pytest
 from conftest import ATOMIC, PROJECT_ATOMIC, PROJECT_MANAGER, REPO, TEMPLATE_FIX, commit_all, git
 
 from stategen import _template_history as history
-from stategen._copier import read_answers
+from stategen.project import read_answers
 
 OWNER_LINE = "# The owner's note.\n"
 
@@ -32,7 +32,7 @@ import stategen
 from stategen._copier import copy_template
 from stategen._template_source import default_template_source
 from stategen.errors import StategenError
-from stategen.update import update
+from stategen.commands.update import update
 
 command, dest = sys.argv[1], Path(sys.argv[2])
 print("stategen from", stategen.__file__, file=sys.stderr)

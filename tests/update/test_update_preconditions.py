@@ -9,8 +9,8 @@ import pytest
 from conftest import PROJECT_MANAGER, REPO, TemplateRepo, commit_all, git
 
 from stategen._copier import copy_template
+from stategen.commands.update import update
 from stategen.errors import PreconditionError
-from stategen.update import update
 
 
 class TestPreconditions:

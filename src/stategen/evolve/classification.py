@@ -1,4 +1,4 @@
-"""How serious a schema change is, and which version bump it calls for."""
+"""How serious a schema change is, for files already on disk."""
 
 from __future__ import annotations
 
@@ -19,15 +19,3 @@ class Classification(enum.StrEnum):
     BREAKING = "BREAKING"
     NEEDS_MIGRATION = "NEEDS_MIGRATION"
     WARN = "WARN"
-
-
-class Bump(enum.IntEnum):
-    """The smallest version step a change calls for; comparable, so a plan takes the max."""
-
-    NONE = 0
-    MINOR = 1
-    MAJOR = 2
-
-    @property
-    def label(self) -> str:
-        return {Bump.NONE: "none", Bump.MINOR: "minor", Bump.MAJOR: "major"}[self]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SpecError
-from .classification import Bump, Classification
+from ..schema import Field, Record, Schema, stored_default
+from ..schema.version import Bump
 from .operations import (
     AddEnum,
     AddEnumMember,
@@ -32,8 +33,6 @@ from .operations import (
     WidenType,
 )
 from .questioner import Questioner
-from .schema import Field, Record, Schema, is_widening
-from .values import stored_default
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,6 @@ class Plan:
     def in_scope(self, scope: str) -> list[Operation]:
         return [op for op in self.operations if op.scope == scope]
 
-    def of(self, classification: Classification) -> list[Operation]:
-        return [op for op in self.operations if op.classification is classification]
-
     def describe(self) -> str:
         """The whole plan, one change per line (also used when a test fails)."""
         head = f"{self.old.version} → {self.new.version}: "
@@ -72,8 +68,8 @@ class Plan:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "from": self.old.version,
-            "to": self.new.version,
+            "from": str(self.old.version),
+            "to": str(self.new.version),
             "bump": self.bump.label,
             "changes": [op.as_dict() for op in self.operations],
         }
@@ -114,10 +110,10 @@ class Detector:
         for name in sorted(renames):
             before = _field(old, renames[name])
             yield RenameField(
-                scope, name, before.annotation, old=before.name, may_be_missing=not before.required
+                scope, name, str(before.type), old=before.name, may_be_missing=not before.required
             )
         for name in removed:
-            yield RemoveField(scope, name, _field(old, name).annotation)
+            yield RemoveField(scope, name, str(_field(old, name).type))
         pairs = [
             (_field(old, renames.get(name, name)), _field(new, name))
             for name in sorted((set(old.names) & set(new.names)) | renames.keys())
@@ -128,7 +124,7 @@ class Detector:
             yield self._addition(scope, _field(new, name))
         for before, after in pairs:
             if before.default != after.default:
-                yield ChangeDefault(scope, after.name, after.annotation)
+                yield ChangeDefault(scope, after.name, str(after.type))
         yield from notes
 
     def _renames(self, old: Record, new: Record) -> tuple[dict[str, str], list[Operation]]:
@@ -149,7 +145,7 @@ class Detector:
             if reason:
                 notes.append(
                     IgnoredRenameHint(
-                        new.name, field.name, field.annotation, renamed_from=hint, reason=reason
+                        new.name, field.name, str(field.type), renamed_from=hint, reason=reason
                     )
                 )
             else:
@@ -166,27 +162,27 @@ class Detector:
             for gone in removed:
                 if _field(old, gone).type != after.type:
                     continue
-                if self.questioner.is_rename(new.name, gone, name, after.annotation):
+                if self.questioner.is_rename(new.name, gone, name, str(after.type)):
                     raise SpecError(
                         f"renames are declared, never guessed: add `renamed_from: {gone}` "
                         f"to `{name}`, then run `stategen bump` again",
                         key_path=f"{key_path}.{name}",
                     )
-                notes.append(PossibleRename(new.name, name, after.annotation, removed=gone))
+                notes.append(PossibleRename(new.name, name, str(after.type), removed=gone))
         return notes
 
     def _retype(self, scope: str, before: Field, after: Field) -> Iterator[Operation]:
         if before.type == after.type:
             return
-        kind = WidenType if is_widening(before.type, after.type) else ChangeType
-        yield kind(scope, after.name, before.annotation, new_annotation=after.annotation)
+        kind = WidenType if before.type.widens_to(after.type) else ChangeType
+        yield kind(scope, after.name, str(before.type), new_annotation=str(after.type))
 
     def _addition(self, scope: str, field: Field) -> Operation:
         if field.default is not None:
             value = stored_default(field.default, self.new)
-            return AddField(scope, field.name, field.annotation, value=value)
+            return AddField(scope, field.name, str(field.type), value=value)
         value = self.questioner.initial_value(f"{scope}.{field.name}", field.type, self.new)
-        return AddRequiredField(scope, field.name, field.annotation, value=value)
+        return AddRequiredField(scope, field.name, str(field.type), value=value)
 
     # 2. Records in both versions, by name.
 

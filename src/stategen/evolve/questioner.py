@@ -11,9 +11,8 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..schema import Schema, TypeExpr
 from .operations import NO_VALUE
-from .schema import Schema, TypeExpr
-from .values import matches
 
 
 class Questioner:
@@ -56,7 +55,7 @@ class InteractiveQuestioner(Questioner):
             except ValueError:
                 self._say('That is not JSON (text needs double quotes, e.g. "none").')
                 continue
-            if matches(expr, value, schema):
+            if expr.accepts(value, schema):
                 return value
             self._say(f"That is not a valid {expr}.")
 

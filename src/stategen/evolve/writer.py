@@ -8,20 +8,26 @@ written.
 
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from dataclasses import dataclass
-from typing import Any
 
-from ..spec import named_types
-from .code import Block, Function, Names, snake
+from ..codegen.blocks import Block, Function, Names, snake
+from ..codegen.serializer import WIDTH, Node, call, literal, name
+from ..schema import (
+    DictOf,
+    Field,
+    ListOf,
+    Named,
+    Nullable,
+    Record,
+    SchemaVersion,
+    TypeExpr,
+    named_types,
+)
 from .detector import Plan
 from .operations import ChangeType, Operation, RenameField
 from .operations.base import REMOVE
-from .schema import DictOf, Field, ListOf, Named, Record, TypeExpr
-from .serializer import WIDTH, Node, call, literal, name
-from .values import sample_data
 
 # Generic helpers, written into a module only when its code uses them.
 _HELPERS: dict[str, str] = {
@@ -45,38 +51,14 @@ def _dict_of(convert: Convert) -> Convert:
 }
 
 
-def edge_module(old_version: str, new_version: str) -> str:
-    """`v1_0_0_to_v1_1_0`: the module of the step from `old_version` to `new_version`."""
-    return f"v{old_version.replace('.', '_')}_to_v{new_version.replace('.', '_')}"
+def edge_module(old: SchemaVersion | str, new: SchemaVersion | str) -> str:
+    """`v1_0_0_to_v1_1_0`: the module of the step from version `old` to `new`."""
+    return f"v{str(old).replace('.', '_')}_to_v{str(new).replace('.', '_')}"
 
 
-@dataclass(frozen=True)
-class Migration:
-    """A rendered migration module and the plan it came from."""
-
-    module: str
-    source: str
-    plan: Plan
-
-    @property
-    def filename(self) -> str:
-        return f"{self.module}.py"
-
-
-def write_migration(plan: Plan) -> Migration:
+def write_migration(plan: Plan) -> str:
     """The migration module for `plan`, as text."""
     return _Writer(plan).render()
-
-
-def fixture_text(data: dict[str, Any], version: str) -> str:
-    """A state file of `version` holding `data`, as stored: deterministic JSON text."""
-    document = {"version": version, **data}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def old_fixture(plan: Plan) -> str:
-    """Sample data of the old version of `plan`, derived from its schema alone."""
-    return fixture_text(sample_data(plan.old), plan.old.version)
 
 
 @dataclass
@@ -96,11 +78,11 @@ class _Scope:
 
     @property
     def old_version(self) -> str:
-        return self.writer.plan.old.version
+        return str(self.writer.plan.old.version)
 
     @property
     def new_version(self) -> str:
-        return self.writer.plan.new.version
+        return str(self.writer.plan.new.version)
 
     def helper(self, wanted: str, parameter: str, returns: str, docstring: str) -> Function:
         function = Function(self.writer.names.take(wanted), parameter, returns, docstring)
@@ -125,7 +107,7 @@ class _Writer:
         for enum in sorted(old.enums.keys() & new.enums.keys()):
             if any(op.writes_code for op in self.plan.in_scope(enum)):
                 changed[enum] = enum
-        common = [r for r in new.record_order() if r in old.records]
+        common = [r for r in new.records if r in old.records]
         growing = True
         while growing:  # a record changes when a record or enum it holds changes
             growing = False
@@ -175,7 +157,7 @@ class _Writer:
 
     # Rendering.
 
-    def render(self) -> Migration:
+    def render(self) -> str:
         old, new = self.plan.old, self.plan.new
         root = Function(
             "migrate",
@@ -189,14 +171,14 @@ class _Writer:
             root.body.comment(f"Nothing stored changes from {old.version} to {new.version}.")
         root.body.statement("return data")
         functions = [root]
-        for record in new.record_order():
+        for record in new.records:
             if record in self.converters:
                 functions.append(self._record_function(record))
         for enum in sorted(new.enums):
             if enum in self.converters:
                 functions.append(self._enum_function(enum))
         functions += self.stubs
-        return Migration(self.module, self._module_text(functions), self.plan)
+        return self._module_text(functions)
 
     def _notes_without_function(self, block: Block) -> None:
         """Comments for changes of types that need no code of their own."""
@@ -283,21 +265,22 @@ def _wrap(text: str, width: int = WIDTH) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
+#: The helper that applies a converter inside each container type.
+_WRAPPERS: dict[type[TypeExpr], str] = {
+    ListOf: "_list_of",
+    DictOf: "_dict_of",
+    Nullable: "_optional",
+}
+
+
 def _converter(expr: TypeExpr, names: dict[str, str]) -> Node | None:
     """The function that migrates one stored value of `expr`, or None if none changes."""
     if isinstance(expr, Named):
-        found = names.get(expr.name) if expr.kind != "scalar" else None
+        found = names.get(expr.name)
         return name(found) if found else None
-    inner_expr = (
-        expr.item
-        if isinstance(expr, ListOf)
-        else (expr.value if isinstance(expr, DictOf) else expr.inner)
-    )
-    inner = _converter(inner_expr, names)
-    if inner is None:
+    wrapper = _WRAPPERS.get(type(expr))
+    if wrapper is None:  # a scalar: stored as it is
         return None
-    wrapper = {ListOf: "_list_of", DictOf: "_dict_of"}.get(type(expr), "_optional")
-    return call(wrapper, inner)
-
-
-__all__ = ["Migration", "edge_module", "fixture_text", "old_fixture", "write_migration"]
+    (inner_expr,) = expr.children()
+    inner = _converter(inner_expr, names)
+    return None if inner is None else call(wrapper, inner)

@@ -1,31 +1,8 @@
-"""The state-schema spec: `stategen.yml` read, validated and turned into template answers."""
+"""Reading `stategen.yml`: the spec, validated key by key into a `Schema`."""
 
-from ._defaults import Default, DefaultKind
-from ._model import EnumMember, EnumSpec, FieldSpec, ProgressSpec, RecordSpec, Spec
+from ._defaults import from_factory as default_from_factory
+from ._defaults import from_value as default_from_value
 from ._parse import load_spec, parse_spec
-from ._problem import Problem
-from ._types import DictOf, Kind, ListOf, Named, Nullable, TypeExpr, named_types, parse_type
-from ._version import SchemaVersion
+from ._types import parse_type
 
-__all__ = [
-    "Default",
-    "DefaultKind",
-    "DictOf",
-    "EnumMember",
-    "EnumSpec",
-    "FieldSpec",
-    "Kind",
-    "ListOf",
-    "Named",
-    "Nullable",
-    "Problem",
-    "ProgressSpec",
-    "RecordSpec",
-    "SchemaVersion",
-    "Spec",
-    "TypeExpr",
-    "load_spec",
-    "named_types",
-    "parse_spec",
-    "parse_type",
-]
+__all__ = ["default_from_factory", "default_from_value", "load_spec", "parse_spec", "parse_type"]

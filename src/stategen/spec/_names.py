@@ -7,29 +7,14 @@ import re
 import sys
 from collections.abc import Collection
 
-from ._problem import Problem, describe_value, show
+from ..schema.problem import Problem, describe_value, show
+from ..schema.reserved import GENERATED_API, MODEL_NAMES
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
 _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
-#: Names the generated model module uses at module or class level: a field or type with one
-#: of these names would shadow it inside the generated class body.
-MODEL_NAMES = frozenset(
-    {
-        *("str", "int", "float", "bool", "list", "dict", "date", "datetime", "UTC"),
-        *("Any", "Self", "Mapping", "StrEnum", "dataclass", "field", "encode", "decode"),
-        *("SCHEMA_VERSION", "Optional", "List", "Dict", "Union", "None"),
-    }
-)
-#: The public API of every generated package besides the spec's own types.
-GENERATED_API = frozenset(
-    {
-        *("StateError", "StateNotFoundError", "StateCorruptError", "StateVersionError"),
-        *("StateLockTimeout", "StateValidationError", "StateStore", "SCHEMA_VERSION"),
-    }
-)
 #: Methods of the generated classes.
 _METHODS = frozenset({"to_dict", "from_dict"})
 #: Import names a generated project needs besides the standard library: its dependencies

@@ -1,4 +1,4 @@
-"""`load_spec` / `parse_spec`: a stategen.yml checked key by key into a `Spec`."""
+"""`load_spec` / `parse_spec`: a stategen.yml checked key by key into a `Schema`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .._yaml import YamlMap, YamlNode, YamlScalar, load_yaml, to_plain
 from ..errors import SpecError
+from ..schema import SCALARS, Default, DictOf, Field, ListOf, Progress, Record, Schema, TypeExpr
+from ..schema.problem import Problem, show
+from ..schema.version import SchemaVersion
 from . import _defaults, _names
-from ._model import FieldSpec, ProgressSpec, RecordSpec, Spec
-from ._problem import Problem, show
 from ._typedefs import FIELDS_HINT, Declared, dependency_order, read_types
-from ._types import DictOf, ListOf, Named, TypeExpr, parse_type
-from ._version import SchemaVersion
+from ._types import parse_type
 from ._walk import Entry, Walker, describe, is_null
-from ._yaml import YamlMap, YamlNode, YamlScalar, load_yaml, to_plain
 
 TOP_KEYS = ("name", "package", "state", "version", "description", "types", "fields", "progress")
 FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from")
@@ -22,11 +22,11 @@ PROGRESS_KEYS = ("items", "completed", "failed")
 
 #: The required top-level keys, each with an example.
 _REQUIRED = {"name": "batch-state", "version": "1.0.0", "fields": "{batch_id: str}"}
-_LIST_STR = ListOf(Named("str", "scalar"))
-_DICT_STR = DictOf(Named("str", "scalar"))
+_LIST_STR = ListOf(SCALARS["str"])
+_DICT_STR = DictOf(SCALARS["str"])
 
 
-def load_spec(path: Path | str) -> Spec:
+def load_spec(path: Path | str) -> Schema:
     """Read and validate the spec file at `path`; raises `SpecError`."""
     try:
         data = Path(path).read_bytes()
@@ -47,7 +47,7 @@ def load_spec(path: Path | str) -> Spec:
     return parse_spec(text, file=path)
 
 
-def parse_spec(text: str, *, file: Path | str | None = None) -> Spec:
+def parse_spec(text: str, *, file: Path | str | None = None) -> Schema:
     """Validate the spec in `text`; errors name `file`. Raises `SpecError`."""
     return _Parser(Walker(file)).spec(load_yaml(text, file), file)
 
@@ -60,7 +60,7 @@ class _Parser:
         self.state = ""
         self.declared = Declared()
 
-    def spec(self, root: YamlNode | None, file: Path | str | None) -> Spec:
+    def spec(self, root: YamlNode | None, file: Path | str | None) -> Schema:
         walker = self.walker
         if root is None:
             raise walker.error(
@@ -81,7 +81,7 @@ class _Parser:
         description = walker.free_text(top.get("description"), "the description") or ""
         self.declared = read_types(walker, top.get("types"), self.state)
         records = (
-            RecordSpec(
+            Record(
                 draft.name,
                 self.field_list(draft.fields, draft.fields_path, root=False),
                 draft.doc,
@@ -91,13 +91,13 @@ class _Parser:
         )
         ordered = dependency_order(walker, records)
         fields = self.fields(top["fields"])
-        return Spec(
+        return Schema(
             name=name,
             package=package,
             state=self.state,
             version=version,
             description=description,
-            enums=tuple(self.declared.enums),
+            enums=self.declared.enums,
             records=ordered,
             fields=fields,
             progress=self.progress(top.get("progress"), fields),
@@ -126,7 +126,7 @@ class _Parser:
             ) from None
 
     # fields -------------------------------------------------------------------------------
-    def fields(self, entry: Entry) -> tuple[FieldSpec, ...]:
+    def fields(self, entry: Entry) -> tuple[Field, ...]:
         """The root state's fields."""
         node = entry.value
         if not isinstance(node, YamlMap) or not node.entries:
@@ -136,9 +136,9 @@ class _Parser:
             )
         return self.field_list(node, entry.path, root=True)
 
-    def field_list(self, node: YamlMap, path: str, *, root: bool) -> tuple[FieldSpec, ...]:
+    def field_list(self, node: YamlMap, path: str, *, root: bool) -> tuple[Field, ...]:
         fields = tuple(self.field(item, root=root) for item in self.walker.entries(node, path))
-        renamed: dict[str, FieldSpec] = {}
+        renamed: dict[str, Field] = {}
         names = {field.name for field in fields}
         for field in fields:
             old = field.renamed_from
@@ -161,7 +161,7 @@ class _Parser:
             renamed[old] = field
         return fields
 
-    def field(self, item: Entry, *, root: bool) -> FieldSpec:
+    def field(self, item: Entry, *, root: bool) -> Field:
         walker = self.walker
         taken = {*self.declared.kinds, self.state}
         with walker.at(item.key.line, item.path):
@@ -198,11 +198,9 @@ class _Parser:
                     "a field cannot be renamed from its own name; remove renamed_from",
                 )
         doc = walker.free_text(body.get("doc"), "a doc")
-        return FieldSpec(name, expr, default, doc, renamed_from, item.key.line)
+        return Field(name, expr, default, doc, renamed_from, item.key.line)
 
-    def default(
-        self, expr: TypeExpr, value: Entry | None, factory: Entry | None
-    ) -> _defaults.Default | None:
+    def default(self, expr: TypeExpr, value: Entry | None, factory: Entry | None) -> Default | None:
         if value is not None and factory is not None:
             raise self.walker.error(
                 factory.key.line,
@@ -211,7 +209,7 @@ class _Parser:
             )
         if value is not None:
             with self.walker.at(value.value.line, value.path):
-                return _defaults.from_value(expr, to_plain(value.value), self.declared.members)
+                return _defaults.from_value(expr, to_plain(value.value), self.declared.enums)
         if factory is not None:
             required = self.declared.required_field
             return self.walker.checked(
@@ -221,7 +219,7 @@ class _Parser:
 
     # progress -----------------------------------------------------------------------------
 
-    def progress(self, entry: Entry | None, fields: tuple[FieldSpec, ...]) -> ProgressSpec | None:
+    def progress(self, entry: Entry | None, fields: tuple[Field, ...]) -> Progress | None:
         if entry is None or is_null(entry):
             return None
         example = "{items: features, completed: completed, failed: failed}"
@@ -257,4 +255,4 @@ class _Parser:
                     )
             chosen[key] = name
         failed_is_dict = by_name[chosen["failed"]].type == _DICT_STR
-        return ProgressSpec(chosen["items"], chosen["completed"], chosen["failed"], failed_is_dict)
+        return Progress(chosen["items"], chosen["completed"], chosen["failed"], failed_is_dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from ._problem import Problem, describe_value
+from ..schema.problem import Problem, describe_value
 
 
 def free_text(value: object, what: str) -> str:
@@ -18,16 +18,5 @@ def free_text(value: object, what: str) -> str:
             raise Problem(
                 f"{what} holds the control character U+{ord(char):04X}; "
                 "only newlines and tabs are allowed, remove it"
-            )
-    return value
-
-
-def encodable(value: str, what: str) -> str:
-    """`value` if it can be written as UTF-8 (no lone surrogates such as an escaped "\\ud800")."""
-    for char in value:
-        if unicodedata.category(char) == "Cs":
-            raise Problem(
-                f"{what} holds the lone surrogate U+{ord(char):04X}, which UTF-8 cannot encode; "
-                "write the character itself"
             )
     return value

@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .._yaml import YamlList, YamlMap, YamlScalar, index
+from ..schema import Enum, Kind, Member, Record, named_types
+from ..schema.problem import show
 from . import _names
-from ._model import EnumMember, EnumSpec, RecordSpec
-from ._paths import index
-from ._problem import show
 from ._text import free_text
-from ._types import Kind, named_types
 from ._walk import Entry, Walker, describe, is_null
-from ._yaml import YamlList, YamlMap, YamlScalar
 
 TYPE_KEYS = ("enum", "fields", "doc")
 FIELDS_HINT = "a mapping of field names to types, e.g. {batch_id: str}"
@@ -33,11 +31,9 @@ class RecordDraft:
 class Declared:
     """What the `types:` section declares, as the field parser needs it."""
 
-    enums: list[EnumSpec] = field(default_factory=list)
+    enums: dict[str, Enum] = field(default_factory=dict)
     records: list[RecordDraft] = field(default_factory=list)
     kinds: dict[str, Kind] = field(default_factory=dict)
-    #: enum name -> value -> member name
-    members: dict[str, dict[str, str]] = field(default_factory=dict)
     #: record name -> one of its fields without a default (None: buildable without arguments)
     required_field: dict[str, str | None] = field(default_factory=dict)
 
@@ -63,9 +59,8 @@ def read_types(walker: Walker, entry: Entry | None, state: str) -> Declared:
         doc = walker.free_text(body.get("doc"), "a doc")
         if "enum" in body:
             members = _members(walker, body["enum"])
-            declared.members[name] = {value: member for member, value in members.items()}
-            pairs = tuple(EnumMember(m, v) for m, v in members.items())
-            declared.enums.append(EnumSpec(name, pairs, doc, item.key.line))
+            pairs = tuple(Member(m, v) for m, v in members.items())
+            declared.enums[name] = Enum(name, pairs, doc)
             declared.kinds[name] = "enum"
         else:
             fields = body["fields"]
@@ -126,10 +121,10 @@ def _first_required(fields: YamlMap) -> str | None:
     return None
 
 
-def dependency_order(walker: Walker, records: Iterable[RecordSpec]) -> tuple[RecordSpec, ...]:
-    """`records` with each one after the records it uses; a cycle is an error."""
+def dependency_order(walker: Walker, records: Iterable[Record]) -> dict[str, Record]:
+    """`records` by name, each one after the records it uses; a cycle is an error."""
     by_name = {record.name: record for record in records}
-    ordered: dict[str, RecordSpec] = {}
+    ordered: dict[str, Record] = {}
     visiting: list[str] = []
 
     def visit(name: str) -> None:
@@ -154,4 +149,4 @@ def dependency_order(walker: Walker, records: Iterable[RecordSpec]) -> tuple[Rec
 
     for name in by_name:
         visit(name)
-    return tuple(ordered.values())
+    return ordered

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Mapping
 
-from ._problem import Problem, describe_value, show
-
-SCALARS = ("str", "int", "float", "bool", "datetime", "date")
-Kind = Literal["scalar", "enum", "record"]
+from ..schema import SCALARS, DictOf, Kind, ListOf, Named, Nullable, TypeExpr
+from ..schema.problem import Problem, describe_value, show
 
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*)|([\[\],|])|(\S))")
 _MAX_DEPTH = 16
@@ -29,62 +25,6 @@ _ALIASES = {
     "Optional": "T | None",
     "Union": "T | None",
 }
-
-
-@dataclass(frozen=True)
-class Named:
-    """A scalar (`int`), an enum or a record, by name."""
-
-    name: str
-    kind: Kind
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class ListOf:
-    """`list[item]`."""
-
-    item: TypeExpr
-
-    def __str__(self) -> str:
-        return f"list[{self.item}]"
-
-
-@dataclass(frozen=True)
-class DictOf:
-    """`dict[str, value]`: JSON object keys are always strings."""
-
-    value: TypeExpr
-
-    def __str__(self) -> str:
-        return f"dict[str, {self.value}]"
-
-
-@dataclass(frozen=True)
-class Nullable:
-    """`inner | None`."""
-
-    inner: TypeExpr
-
-    def __str__(self) -> str:
-        return f"{self.inner} | None"
-
-
-TypeExpr = Named | ListOf | DictOf | Nullable
-
-
-def named_types(expr: TypeExpr) -> Iterator[Named]:
-    """Every name `expr` uses, outermost first."""
-    if isinstance(expr, Named):
-        yield expr
-    elif isinstance(expr, ListOf):
-        yield from named_types(expr.item)
-    elif isinstance(expr, DictOf):
-        yield from named_types(expr.value)
-    else:
-        yield from named_types(expr.inner)
 
 
 def parse_type(text: object, declared: Mapping[str, Kind]) -> TypeExpr:
@@ -176,7 +116,7 @@ class _Parser:
             example = "list[str]" if token == "list" else "dict[str, int]"
             raise Problem(f"{token} needs its item type, e.g. {example}")
         if token in SCALARS:
-            return Named(token, "scalar")
+            return SCALARS[token]
         if token in self.declared:
             return Named(token, self.declared[token])
         raise Problem(self._unknown(token))
@@ -187,7 +127,7 @@ class _Parser:
             expr: TypeExpr = ListOf(self.union(depth + 1))
         elif token == "dict":
             key = self.union(depth + 1)
-            if key != Named("str", "scalar"):
+            if key != SCALARS["str"]:
                 raise Problem(
                     f"dict keys must be str (JSON object keys are text), not {key}; "
                     "write dict[str, ...]"

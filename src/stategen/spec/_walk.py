@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .._yaml import YamlList, YamlMap, YamlNode, YamlScalar, join
 from ..errors import SpecError
-from ._paths import join
-from ._problem import Problem, describe_value, show
+from ..schema.problem import Problem, describe_value, show
 from ._text import free_text
-from ._yaml import YamlList, YamlMap, YamlNode, YamlScalar
 
 T = TypeVar("T")
 

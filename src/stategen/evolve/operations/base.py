@@ -7,8 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
-from ..classification import Bump, Classification
-from ..code import Block, Function
+from ...codegen.blocks import Block, Function
+from ...schema.version import Bump
+from ..classification import Classification
 
 # Where an operation's code goes inside its scope's function, so that later steps see the
 # names earlier ones produce: renames, removals, nested records, type changes, additions.

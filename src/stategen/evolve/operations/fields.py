@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import serializer
-from ..classification import Bump, Classification
-from ..code import Block, item, snake
-from ..values import DYNAMIC
+from ...codegen import serializer
+from ...codegen.blocks import Block, item, snake
+from ...schema import DYNAMIC
+from ...schema.version import Bump
+from ..classification import Classification
 from .base import ADD, NOTE, REMOVE, RENAME, RETYPE, Context, Operation, field_path
 
 

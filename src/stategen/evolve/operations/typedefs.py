@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import serializer
-from ..classification import Bump, Classification
-from ..code import Block
+from ...codegen import serializer
+from ...codegen.blocks import Block
+from ...schema.version import Bump
+from ..classification import Classification
 from .base import RETYPE, Context, Operation, quoted
 
 

@@ -1,14 +1,16 @@
-"""Python source for values and calls, laid out exactly as ruff's formatter would (width 100).
+"""Python source for names, values and calls, laid out as `ruff format` would (width 100).
 
 Every value from a schema reaches generated code through `literal()` or `string()`, never as
-pasted text, and every name through `schema.identifier()`. The layout covers the few shapes the
-writer uses (calls, collection literals, assignments, `if` tests), so the output is stable
-under `ruff format` whatever the lengths of the names and values.
+pasted text, and every name through `identifier()`. The layout covers the shapes the writers
+use (calls, collection literals, assignments, `if` tests), so the output is stable under
+`ruff format` whatever the lengths of the names and values.
 """
 
 from __future__ import annotations
 
+import keyword
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +18,19 @@ from typing import Any
 
 WIDTH = 100
 INDENT = 4
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class InvalidName(ValueError):
+    """A name meant for code is not a plain identifier (a bug, or a hand-edited file)."""
+
+
+def identifier(name: object) -> str:
+    """`name` if it is a plain ASCII Python identifier and not a keyword; else InvalidName."""
+    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name) or keyword.iskeyword(name):
+        raise InvalidName(f"not an identifier: {name!r}")
+    return name
 
 
 def string(text: str) -> str:
@@ -66,39 +81,45 @@ class Atom:
 
 @dataclass(frozen=True)
 class Call:
-    """`func(arg, ...)`."""
+    """`func(arg, ...)`. `exploded`: one argument per line with a trailing comma, always."""
 
     func: str
     args: tuple[Node, ...]
+    exploded: bool = False
 
     def inline(self) -> str:
         return f"{self.func}({', '.join(arg.inline() for arg in self.args)})"
 
 
 @dataclass(frozen=True)
-class Entry:
-    """`key: value` inside a dict literal."""
+class Prefixed:
+    """`lead` written before a value: `key: value` in a dict, `name=value`, `lambda: value`."""
 
-    key: Atom
+    lead: str
     value: Node
 
     def inline(self) -> str:
-        return f"{self.key.text}: {self.value.inline()}"
+        return self.lead + self.value.inline()
 
 
 @dataclass(frozen=True)
 class Collection:
-    """A list or dict literal."""
+    """A list, dict or tuple literal. `exploded`: one item per line with a trailing comma.
+
+    The formatter keeps such a "magic trailing comma" literal split whatever its length.
+    """
 
     open: str
     close: str
-    items: tuple[Node | Entry, ...]
+    items: tuple[Node, ...]
+    exploded: bool = False
 
     def inline(self) -> str:
-        return self.open + ", ".join(item.inline() for item in self.items) + self.close
+        single = "," if self.open == "(" and len(self.items) == 1 else ""
+        return self.open + ", ".join(item.inline() for item in self.items) + single + self.close
 
 
-Node = Atom | Call | Collection
+Node = Atom | Call | Prefixed | Collection
 
 
 def name(text: str) -> Atom:
@@ -127,9 +148,20 @@ def literal(value: Any) -> Node:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"dict keys must be str, got {key!r}")
-            entries.append(Entry(Atom(string(key)), literal(item)))
+            entries.append(Prefixed(string(key) + ": ", literal(item)))
         return Collection("{", "}", tuple(entries))
     raise TypeError(f"not a JSON value: {value!r}")
+
+
+def exploded(node: Node) -> Node:
+    """`node` with its outermost brackets split one item per line (a magic trailing comma)."""
+    if isinstance(node, Collection) and node.items:
+        return Collection(node.open, node.close, node.items, exploded=True)
+    if isinstance(node, Call) and node.args:
+        return Call(node.func, node.args, exploded=True)
+    if isinstance(node, Prefixed):
+        return Prefixed(node.lead, exploded(node.value))
+    return node
 
 
 # Layout -----------------------------------------------------------------------------------
@@ -152,13 +184,19 @@ def _fits(indent: int, text: str) -> bool:
     return indent + width(text) <= WIDTH
 
 
-def layout(node: Node | Entry, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
+def _is_exploded(node: Node) -> bool:
+    if isinstance(node, Prefixed):
+        return _is_exploded(node.value)
+    return isinstance(node, Call | Collection) and node.exploded
+
+
+def layout(node: Node, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
     """`prefix + node + suffix` as lines (without indentation), split as ruff would."""
     flat = prefix + node.inline() + suffix
-    if _fits(indent, flat):
+    if _fits(indent, flat) and not _is_exploded(node):
         return [flat]
-    if isinstance(node, Entry):
-        return layout(node.value, indent, prefix + node.key.text + ": ", suffix)
+    if isinstance(node, Prefixed):
+        return layout(node.value, indent, prefix + node.lead, suffix)
     if isinstance(node, Collection) and node.items:
         body = [
             line
@@ -173,15 +211,16 @@ def layout(node: Node | Entry, indent: int, prefix: str = "", suffix: str = "") 
 
 def _split_call(node: Call, indent: int, prefix: str, suffix: str) -> list[str]:
     head = prefix + node.func + "("
-    hugged = ", ".join(arg.inline() for arg in node.args)
-    if len(node.args) == 1 and not isinstance(node.args[0], Collection):
-        body = layout(node.args[0], indent + INDENT)
-        return [head, *_indented(body), ")" + suffix]
-    if _fits(indent + INDENT, hugged):
-        return [head, " " * INDENT + hugged, ")" + suffix]
+    if not node.exploded:
+        hugged = ", ".join(arg.inline() for arg in node.args)
+        if len(node.args) == 1 and not isinstance(node.args[0], Collection):
+            body = layout(node.args[0], indent + INDENT)
+            return [head, *_indented(body), ")" + suffix]
+        if _fits(indent + INDENT, hugged):
+            return [head, " " * INDENT + hugged, ")" + suffix]
     lines = [head]
     for arg in node.args:
-        trailing = "" if len(node.args) == 1 else ","
+        trailing = "," if node.exploded or len(node.args) > 1 else ""
         lines += _indented(layout(arg, indent + INDENT, "", trailing))
     return [*lines, ")" + suffix]
 
@@ -191,15 +230,31 @@ def _indented(lines: Sequence[str]) -> list[str]:
 
 
 def assignment(target: str, value: Node, indent: int) -> list[str]:
-    """`target = value`: split the value's brackets when the head fits, else parenthesize it."""
+    """`target = value`, split as the formatter would.
+
+    A value with brackets is split inside them when the head fits (an exploded one always
+    is); any other value that is too long moves into parentheses on its own line, but only
+    if that makes it fit (the formatter leaves a line alone that nothing can shorten).
+    """
     prefix = target + " = "
     flat = prefix + value.inline()
-    if _fits(indent, flat):
+    if _fits(indent, flat) and not _is_exploded(value):
         return [flat]
-    opening = value.func + "(" if isinstance(value, Call) else getattr(value, "open", None)
-    if opening is not None and _fits(indent, prefix + opening):
+    opening = _opening(value)
+    if opening is not None and (_is_exploded(value) or _fits(indent, prefix + opening)):
         return layout(value, indent, prefix)
-    return [prefix + "(", *_indented(layout(value, indent + INDENT)), ")"]
+    if opening is not None or _fits(indent + INDENT, value.inline()):
+        return [prefix + "(", *_indented(layout(value, indent + INDENT)), ")"]
+    return [flat]
+
+
+def _opening(value: Node) -> str | None:
+    """The text up to the first bracket a value can be split at, or None for an atom."""
+    if isinstance(value, Call):
+        return value.func + "("
+    if isinstance(value, Collection):
+        return value.open
+    return None
 
 
 def condition(keyword: str, left: str, operator: str, right: str, indent: int) -> list[str]:

@@ -1,4 +1,9 @@
-"""Safe YAML reading with a line number on every value: the only module that imports yaml."""
+"""The only module that imports yaml: spec nodes with lines and key paths, and answers files.
+
+A spec is read as YAML 1.2 core-schema nodes, each with its line, so errors can say where.
+Copier's answers file is plain data that Copier writes with PyYAML (YAML 1.1), so it is read
+and written back with PyYAML's own safe loader and dumper.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,26 @@ from typing import Any
 
 import yaml
 
-from ..errors import SpecError
-from ._paths import index, join
-from ._problem import show
+from .errors import SpecError
+from .schema.problem import show
 
 Scalar = str | int | float | bool | None
+#: Raised by `load_data` for text that is not YAML.
+YAMLError = yaml.YAMLError
+
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def join(path: str, key: object) -> str:
+    """`path` extended by a mapping key: `fields.status`, `fields['a b']`, `fields[1]`."""
+    if isinstance(key, str) and _PLAIN_KEY.match(key):
+        return f"{path}.{key}" if path else key
+    return f"{path}[{show(key)}]"
+
+
+def index(path: str, position: int) -> str:
+    """`path` extended by a list position: `types.Status.enum[1]`."""
+    return f"{path}[{position}]"
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -64,6 +84,16 @@ def to_plain(node: YamlNode) -> Any:
         return done
 
     return convert(node)
+
+
+def load_data(text: str) -> Any:
+    """Plain data from YAML that PyYAML wrote (Copier's answers file): YAML 1.1, safe."""
+    return yaml.safe_load(text)
+
+
+def dump_data(data: Any) -> str:
+    """Plain data as YAML that `load_data` reads back unchanged (block style, keys sorted)."""
+    return yaml.safe_dump(data, allow_unicode=True, default_flow_style=False, width=1000)
 
 
 # YAML 1.2 core-schema scalars. PyYAML resolves YAML 1.1, where `yes`, `on` and `no` are

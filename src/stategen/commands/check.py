@@ -6,20 +6,20 @@ on every push. A problem makes it fail; a warning is shown and does not.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ._copier import ANSWERS_FILE, read_answers
-from .bump import read_schema, release_answers
-from .errors import PreconditionError, SpecError
-from .evolve import Plan, Schema, SchemaShapeError, check_version, detect, edge_module
-from .evolve.policy import parse_version
-from .evolve.project import Layout, SnapshotError, fixture_for, snapshot_of
-from .evolve.stubs import Stub, defines_migrate, find_stubs
-from .spec import load_spec
+from ..errors import SpecError
+from ..evolve import Plan, check_version, detect, edge_module, fixture_for
+from ..evolve.stubs import Stub, defines_migrate, find_stubs
+from ..project import ANSWERS_FILE, Project, SnapshotError
+from ..schema import Schema, SchemaVersion
+from ..schema.model import history_problem
+from ..spec import load_spec
 
 
 @dataclass(frozen=True)
@@ -106,32 +106,25 @@ def _change_lines(plan: Plan | None, pad: str) -> list[str]:
     ]
 
 
-def check_project(project: Path) -> CheckReport:
-    """Check the project at `project`. Raises SpecError for an invalid spec."""
-    project = project.absolute()
-    answers = read_answers(project)
-    if not isinstance(answers.get("schema"), dict) or "package" not in answers:
-        raise PreconditionError(
-            f"{project} has no stategen answers ({ANSWERS_FILE} with a schema): run "
-            "`stategen check` in the top directory of a project made by stategen"
-        )
-    layout = Layout(project, str(answers["package"]))
-    spec = load_spec(layout.spec)
+def check(root: Path) -> CheckReport:
+    """Check the project at `root`. Raises SpecError for an invalid spec or answers."""
+    project = Project.open(root, "check")
     problems: list[str] = []
     warnings: list[str] = []
-    history = tuple(str(v) for v in answers["schema"].get("history") or ())
-    version = str(answers["schema"]["version"])
-    problems += _history_problems(history, version)
-
-    pending = _pending(spec, answers, layout, problems)
-    edges = tuple(_edge(layout, answers, a, b, problems, warnings) for a, b in pairwise(history))
-    problems += _stray_modules(layout, history)
-    warnings += _history_files(layout, answers, history, version)
+    released = project.schema
+    history = released.history
+    problem = history_problem(history, released.version)
+    if problem:
+        problems.append(f"{ANSWERS_FILE}: the schema history is broken: {problem}")
+    pending = _pending(project, load_spec(project.layout.spec), problems)
+    edges = tuple(_edge(project, a, b, problems, warnings) for a, b in pairwise(history))
+    problems += _stray_modules(project, history)
+    warnings += _history_files(project, history)
     return CheckReport(
-        project=project,
-        name=str(answers.get("name", project.name)),
-        version=version,
-        history=history,
+        project=project.root,
+        name=released.name,
+        version=str(released.version),
+        history=tuple(str(version) for version in history),
         pending=pending,
         edges=edges,
         problems=tuple(problems),
@@ -139,31 +132,16 @@ def check_project(project: Path) -> CheckReport:
     )
 
 
-def _history_problems(history: tuple[str, ...], version: str) -> list[str]:
-    try:
-        parsed = [parse_version(v) for v in history]
-    except SpecError as error:
-        return [f"{ANSWERS_FILE}: the schema history {list(history)} is broken: {error.reason}"]
-    if not history or history[-1] != version or any(a >= b for a, b in pairwise(parsed)):
-        return [
-            f"{ANSWERS_FILE}: the schema history {list(history)} must increase and end "
-            f"with the schema version {version}"
-        ]
-    return []
-
-
-def _pending(
-    spec: Any, answers: dict[str, Any], layout: Layout, problems: list[str]
-) -> Plan | None:
+def _pending(project: Project, spec: Schema, problems: list[str]) -> Plan | None:
     """The changes in stategen.yml since the last bump; each makes a problem to report."""
     try:
-        released = release_answers(spec, answers, layout)
-    except (SpecError, PreconditionError) as error:
+        release = project.release(spec)
+    except SpecError as error:
         problems.append(str(error))
         return None
-    if snapshot_of(answers) == released:
+    if release == project.schema:
         return None
-    plan = detect(read_schema(answers, layout.root / ANSWERS_FILE), Schema.from_answers(released))
+    plan = detect(project.schema, release)
     problems.append(
         "stategen.yml differs from the generated project: run `stategen bump` to release it"
         + (f" ({len(plan.operations)} schema change(s))" if plan.operations else "")
@@ -171,95 +149,89 @@ def _pending(
     try:
         check_version(plan)
     except SpecError as error:
-        problems.append(str(error.located(layout.spec)))
+        problems.append(str(error.located(project.layout.spec)))
     return plan
 
 
 def _edge(
-    layout: Layout,
-    answers: dict[str, Any],
-    source: str,
-    target: str,
+    project: Project,
+    source: SchemaVersion,
+    target: SchemaVersion,
     problems: list[str],
     warnings: list[str],
 ) -> Edge:
+    layout = project.layout
     path = layout.migration(source, target)
     module = layout.relative(path)
     plan = None
     try:
-        old, new = layout.schema_of(source, answers), layout.schema_of(target, answers)
+        old, new = project.released(source), project.released(target)
         if old is not None and new is not None:
             plan = detect(old, new)
-    except (SnapshotError, SchemaShapeError) as error:
+    except SnapshotError as error:
         warnings.append(f"cannot list the changes {source} → {target}: {error}")
-    if not path.is_file():
+    edge = Edge(str(source), str(target), module, exists=path.is_file(), plan=plan)
+    if not edge.exists:
         problems.append(
             f"missing migration {source} → {target}: {module} (the chain has a gap; restore it "
             "from git, or write it with `def migrate(data: dict[str, Any]) -> dict[str, Any]`)"
         )
-        return Edge(source, target, module, exists=False, plan=plan)
-    source_text = path.read_text(encoding="utf-8")
+        return edge
+    text = path.read_text(encoding="utf-8")
     try:
-        stubs = tuple(find_stubs(source_text, module))
-        if not defines_migrate(source_text):
+        stubs = tuple(find_stubs(text, module))
+        if not defines_migrate(text):
             problems.append(f"{module} defines no migrate(data) function")
     except SyntaxError as error:
         problems.append(f"{module}:{error.lineno}: the migration does not parse: {error.msg}")
-        return Edge(source, target, module, exists=True, plan=plan)
+        return edge
     problems += [f"migration stub not filled: {stub.describe(module)}" for stub in stubs]
-    return Edge(source, target, module, exists=True, stubs=stubs, plan=plan)
+    return dataclasses.replace(edge, stubs=stubs)
 
 
-def _stray_modules(layout: Layout, history: tuple[str, ...]) -> list[str]:
+def _stray_modules(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
     """Edge modules outside the history: a fork, or a version missing from the history."""
+    layout = project.layout
     edges = {f"{edge_module(a, b)}.py" for a, b in pairwise(history)}
     if not layout.migrations.is_dir():
         return []
     found = sorted(p.name for p in layout.migrations.glob("v*_to_v*.py"))
     return [
         f"{layout.relative(layout.migrations / name)} is not an edge of the chain "
-        f"{' → '.join(history)}: a fork or a version missing from the history"
+        f"{' → '.join(map(str, history))}: a fork or a version missing from the history"
         for name in found
         if name not in edges
     ]
 
 
-def _history_files(
-    layout: Layout, answers: dict[str, Any], history: tuple[str, ...], version: str
-) -> list[str]:
-    """Snapshots and fixtures: missing ones are warnings (the tests catch missing fixtures)."""
+def _history_files(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
+    """Warnings about the snapshots and fixtures of older versions.
+
+    A missing one is a warning (the tests catch missing fixtures), and so is a fixture that
+    is not the one its snapshot gives.
+    """
+    layout = project.layout
     warnings = []
     for old in history[:-1]:
-        if not layout.snapshot(old).exists():
+        snapshot, fixture = layout.relative(layout.snapshot(old)), layout.fixture(old)
+        try:
+            schema = project.released(old)
+        except SnapshotError as error:
+            warnings.append(str(error))
+            continue
+        if schema is None:
             warnings.append(
-                f"no snapshot of schema {old} ({layout.relative(layout.snapshot(old))}): its "
-                "changes cannot be listed and its fixture cannot be made again; restore it from "
-                "git history"
+                f"no snapshot of schema {old} ({snapshot}): its changes cannot be listed and its "
+                "fixture cannot be made again; restore it from git history"
             )
-        elif not layout.fixture(old).exists():
+        elif not fixture.exists():
             warnings.append(
-                f"no fixture of schema {old} ({layout.relative(layout.fixture(old))}): run "
+                f"no fixture of schema {old} ({layout.relative(fixture)}): run "
                 "`stategen bump` to write it again from the snapshot"
             )
-        else:
-            try:
-                schema = layout.schema_of(old, answers)
-            except (SnapshotError, SchemaShapeError) as error:
-                warnings.append(str(error))
-                continue
-            text = layout.fixture(old).read_text(encoding="utf-8")
-            if schema is not None and text != fixture_for(schema):
-                warnings.append(
-                    f"{layout.relative(layout.fixture(old))} differs from the one its snapshot "
-                    "gives (edited by hand?); the tests use it as it is"
-                )
-    try:
-        current = layout.read_snapshot(version)
-    except SnapshotError as error:
-        return [*warnings, str(error)]
-    if current is not None and current != snapshot_of(answers):
-        warnings.append(
-            f"{layout.relative(layout.snapshot(version))} differs from {ANSWERS_FILE}, which "
-            "records what was generated; `stategen bump` writes it again"
-        )
+        elif fixture.read_text(encoding="utf-8") != fixture_for(schema):
+            warnings.append(
+                f"{layout.relative(fixture)} differs from the one its snapshot gives (edited by "
+                "hand?); the tests use it as it is"
+            )
     return warnings

@@ -1,14 +1,27 @@
-"""`SchemaVersion`: the MAJOR.MINOR.PATCH version of a state schema."""
+"""`SchemaVersion`: the MAJOR.MINOR.PATCH version of a state schema, and the steps between."""
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
-from ._problem import Problem, describe_value, show
+from .problem import Problem, describe_value, show
 
 _VERSION = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\Z")
 _LOOSE = re.compile(r"([0-9]+)\.([0-9]+)\.([0-9]+)\Z")
+
+
+class Bump(enum.IntEnum):
+    """The size of a version step; comparable, so the largest change sets a plan's step."""
+
+    NONE = 0
+    MINOR = 1
+    MAJOR = 2
+
+    @property
+    def label(self) -> str:
+        return {Bump.NONE: "none", Bump.MINOR: "minor", Bump.MAJOR: "major"}[self]
 
 
 @dataclass(frozen=True, order=True)
@@ -40,6 +53,23 @@ class SchemaVersion:
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
+
+    def next(self, bump: Bump) -> SchemaVersion:
+        """The smallest version after this one that makes a `bump` step (NONE: a patch).
+
+        Before 1.0.0 a minor step may break (SemVer item 4), so MAJOR is a minor step there.
+        """
+        if bump is Bump.MAJOR and self.major > 0:
+            return self.bump_major()
+        if bump is not Bump.NONE:
+            return self.bump_minor()
+        return self.bump_patch()
+
+    def step_to(self, newer: SchemaVersion) -> Bump:
+        """The step this version → `newer` takes: a new major, a new minor, or neither."""
+        if newer.major != self.major:
+            return Bump.MAJOR
+        return Bump.MINOR if newer.minor != self.minor else Bump.NONE
 
     def bump_major(self) -> SchemaVersion:
         """The next major version: 1.4.2 → 2.0.0."""

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ._copier import copy_template
-from ._template_source import default_template_source
-from .errors import SpecError
-from .spec import load_spec
+from .._copier import copy_template
+from .._template_source import default_template_source
+from ..codegen.template import template_answers
+from ..errors import SpecError
+from ..spec import load_spec
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class GeneratedProject:
         return "\n".join(lines)
 
 
-def generate_project(
+def new(
     dest: Path,
     *,
     spec_path: Path | None,
@@ -41,15 +42,17 @@ def generate_project(
 ) -> GeneratedProject:
     """Render a project at `dest` from `spec_path`, or from the template's example answers.
 
-    The spec is fully validated before anything touches `dest`.
+    The spec is fully validated before anything touches `dest`. Its own text becomes the
+    project's `stategen.yml` (`spec_text` is passed once, not stored: later renders never
+    overwrite that file).
     """
     data: dict[str, Any] = {}
     package = state = None
     if spec_path is not None:
-        spec = load_spec(spec_path)
-        data = spec.to_answers()
+        schema = load_spec(spec_path)
+        data = template_answers(schema)
         data["spec_text"] = _read_text(spec_path)
-        package, state = spec.package, spec.state
+        package, state = schema.package, schema.state
     copy_template(
         template or default_template_source(),
         dest,

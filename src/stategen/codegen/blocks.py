@@ -1,4 +1,4 @@
-"""Building blocks of a generated module: indented blocks, functions and unique helper names."""
+"""Building blocks of a generated module: comments, indented blocks, functions, helper names."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import serializer
-from .schema import identifier
-from .serializer import INDENT, WIDTH, Node
+from .serializer import INDENT, WIDTH, Node, identifier
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -25,6 +24,15 @@ def comment_lines(text: str, indent: int) -> list[str]:
     width = max(WIDTH - indent - 2, 20)
     wrapped = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
     return [f"# {line}" for line in wrapped]
+
+
+def free_text_comment(text: str) -> list[str]:
+    """Free text (a doc, a description) as `#` lines, one per line of the text.
+
+    Every line break Python's `str.splitlines` knows starts a new `#` line, so no text can
+    end the comment and become code. Lines are kept as written (trailing spaces dropped).
+    """
+    return [f"# {line.rstrip()}" if line.strip() else "#" for line in text.splitlines()]
 
 
 class Block:

@@ -1,0 +1,1 @@
+"""Generated Python, computed in Python: the serializer, code blocks, and the template answers."""

@@ -1,0 +1,55 @@
+"""The template's answers: the schema answers plus everything computed for the templates.
+
+The templates only loop and substitute. What they substitute is computed here, from the
+schema, and stored with the answers under `schema.code`, because a plain `copier update`
+re-renders from the stored answers alone (see docs/internals.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..answers import to_answers
+from ..schema import Schema
+from ..schema.reserved import RUNTIME_ERRORS
+from . import serializer
+from .model import model_code
+from .spec_text import spec_text
+
+
+def template_answers(schema: Schema) -> dict[str, Any]:
+    """The answers `stategen` passes to Copier for `schema`: plain data."""
+    answers = to_answers(schema)
+    answers["schema"]["code"] = {
+        "model": model_code(schema),
+        "package": _package_names(schema),
+        "history": _history(schema),
+        "spec": spec_text(schema),
+    }
+    return answers
+
+
+def _package_names(schema: Schema) -> dict[str, list[str]]:
+    """The names `__init__.py` imports and exports, in ruff's isort order."""
+    types = [schema.state, *schema.enums, *schema.records]
+    exports = [
+        schema.state,
+        f"{schema.state}Manager",
+        *RUNTIME_ERRORS,
+        *schema.enums,
+        *schema.records,
+    ]
+    return {
+        "errors": sorted(RUNTIME_ERRORS, key=str.lower),
+        "model": ["SCHEMA_VERSION", *sorted(types, key=str.lower)],
+        "exports": [
+            serializer.string(name) for name in ["SCHEMA_VERSION", *sorted(exports, key=str.lower)]
+        ],
+    }
+
+
+def _history(schema: Schema) -> str:
+    """The `HISTORY` assignment of the migrations package: every released version."""
+    versions = tuple(serializer.literal(str(version)) for version in schema.history)
+    value = serializer.Collection("(", ")", versions, exploded=len(versions) > 1)
+    return "\n".join(serializer.assignment("HISTORY: tuple[str, ...]", value, 0))

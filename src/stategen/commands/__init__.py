@@ -1,0 +1,1 @@
+"""The commands, one module each (`new`, `bump`, `check`, `update`); none imports another."""

@@ -1,0 +1,275 @@
+"""`stategen bump`: release the schema in stategen.yml as the project's next version.
+
+It diffs the last released schema (the project's answers) against the spec, refuses a version
+too small for the changes, then in a scratch clone of the project: regenerates everything
+derived from the spec through Copier's update (so hand edits merge), writes the migration
+module, the old version's fixture and the schema snapshots. Only when all of that succeeded
+are the changed files copied into the project, so a failure leaves it exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import _git
+from .._copier import CURRENT_TEMPLATE
+from ..answers import to_answers
+from ..errors import ConflictError, DestinationError, PreconditionError, SpecError
+from ..evolve import Plan, Questioner, check_version, detect, fixture_for, write_migration
+from ..evolve.stubs import find_stubs
+from ..project import (
+    SPEC_FILE,
+    Layout,
+    Project,
+    SnapshotError,
+    conflict_message,
+    read_snapshot,
+    snapshot_text,
+    update_project,
+)
+from ..schema import Schema
+from ..spec import load_spec
+
+
+@dataclass(frozen=True)
+class BumpResult:
+    """What a bump did, for the closing message."""
+
+    project: Path
+    plan: Plan
+    regenerated: tuple[str, ...] = ()
+    written: tuple[str, ...] = ()
+    migration: str | None = None
+    stubs: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.regenerated or self.written)
+
+    def summary(self) -> str:
+        if not self.changed:
+            version = self.plan.new.version
+            return f"Nothing to do: stategen.yml is already released as schema {version}."
+        lines = [self.plan.describe()]
+        if self.written:
+            lines.append("Wrote:")
+            lines += [f"  {path}" for path in self.written]
+        if self.regenerated:
+            lines.append(f"Regenerated from the spec ({len(self.regenerated)} file(s)):")
+            lines += [f"  {path}" for path in self.regenerated]
+        lines += list(self.notes)
+        if self.stubs:
+            lines.append(
+                "Fill in these migration stubs; until then `stategen check` and the tests fail:"
+            )
+            lines += [f"  {stub}" for stub in self.stubs]
+        if self.conflicts:
+            return "\n".join(lines)  # the ConflictError that follows says what to do
+        cd = f"cd {shlex.quote(str(self.project))} && "
+        lines += [
+            "Review with `git diff`, run the tests, then commit:",
+            f'  {cd}git add -A && git commit -m "Schema {self.plan.new.version}"',
+        ]
+        return "\n".join(lines)
+
+
+def bump(
+    root: Path, *, questioner: Questioner | None = None, keep_conflicts: bool = False
+) -> BumpResult:
+    """Release the spec of the project at `root`; see the module docstring.
+
+    Conflicts between the regenerated code and the owner's edits raise ConflictError:
+    before anything is written, or, with `keep_conflicts`, after writing the files with
+    conflict markers (the error then holds the whole summary).
+    """
+    project = Project.open(root, "bump")
+    project.require_spec()
+    project.require_clean_git(allow=(SPEC_FILE,))
+    project.require_template()
+    layout = project.layout
+    old = project.schema
+    new = project.release(load_spec(layout.spec))
+    try:
+        plan = detect(old, new, questioner)
+        check_version(plan)
+    except SpecError as error:
+        raise error.located(layout.spec) from None
+    module = layout.migration(old.version, new.version)
+    if new.version != old.version and module.exists():
+        raise PreconditionError(
+            f"{layout.relative(module)} already exists; stategen never overwrites a "
+            "migration. Move it away (or delete it) and run `stategen bump` again."
+        )
+    regenerate = old != new
+    if not regenerate and not _missing_fixtures(project):
+        return BumpResult(project.root, plan)
+
+    with _scratch_clone(project.root) as scratch:
+        conflicts: tuple[str, ...] = ()
+        if regenerate:
+            report = update_project(scratch, data=to_answers(new), vcs_ref=CURRENT_TEMPLATE)
+            conflicts = (*report.conflicts, *report.rejects)
+            if conflicts and not keep_conflicts:
+                raise ConflictError(_refusal(conflicts))
+        written = _write_release(Layout(scratch, layout.package), old, new, plan)
+        changes = _git.status(scratch)
+        _copy_changes(scratch, project.root, changes)
+
+    ours = set(written)
+    name = layout.relative(module)
+    stubs = find_stubs(module.read_text(encoding="utf-8")) if name in ours else []
+    result = BumpResult(
+        project.root,
+        plan,
+        regenerated=tuple(sorted(e.path for e in changes if e.path not in ours)),
+        written=tuple(sorted(ours)),
+        migration=name if name in ours else None,
+        stubs=tuple(stub.describe(name) for stub in stubs),
+        conflicts=conflicts,
+    )
+    if conflicts:
+        what = f"regenerating the code from schema {new.version}"
+        resolve = conflict_message(
+            project.root, what, conflicts, commit=f"Schema {new.version}", keep=(SPEC_FILE,)
+        )
+        raise ConflictError(f"{resolve}\nWhat the bump did:\n{result.summary()}")
+    return result
+
+
+def _refusal(conflicts: tuple[str, ...]) -> str:
+    listing = "\n".join(f"  {path}" for path in conflicts)
+    return (
+        "regenerating the code from the new schema conflicts with your edits in:\n"
+        f"{listing}\nNothing was changed. Move those edits out of the generated lines, or run "
+        "`stategen bump --keep-conflicts` to get conflict markers to resolve by hand."
+    )
+
+
+# -- what to release -------------------------------------------------------------------------
+
+
+def _missing_fixtures(project: Project) -> list[str]:
+    """Fixtures of older released versions that are gone but can be made again."""
+    layout = project.layout
+    return [
+        layout.relative(layout.fixture(version))
+        for version in project.schema.history[:-1]
+        if not layout.fixture(version).exists() and project.released(version) is not None
+    ]
+
+
+def _write_release(staged: Layout, old: Schema, new: Schema, plan: Plan) -> list[str]:
+    """Write snapshots, fixtures and the migration into the scratch clone; return their paths.
+
+    The snapshot of the version being superseded is written from the answers, which are the
+    record of that version while it is the newest (see `stategen.project.history`).
+    """
+    written: list[str] = []
+
+    def write(path: Path, text: str) -> None:
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(staged.relative(path))
+
+    if new.version != old.version and _snapshot_differs(staged, old):
+        write(staged.snapshot(old.version), snapshot_text(old))
+    if new != old:
+        write(staged.snapshot(new.version), snapshot_text(new))
+    for version in new.history[:-1]:
+        schema = old if version == old.version else read_snapshot(staged, version)
+        if schema is not None and not staged.fixture(version).exists():
+            write(staged.fixture(version), fixture_for(schema))
+    if new.version != old.version:
+        write(staged.migration(old.version, new.version), write_migration(plan))
+    return written
+
+
+def _snapshot_differs(staged: Layout, schema: Schema) -> bool:
+    """Whether the snapshot of `schema`'s version is missing, unreadable or another schema."""
+    try:
+        return read_snapshot(staged, schema.version) != schema
+    except SnapshotError:
+        return True
+
+
+# -- the scratch clone ---------------------------------------------------------------------
+
+
+@contextmanager
+def _scratch_clone(project: Path) -> Iterator[Path]:
+    """A clone of the project's repository at HEAD plus the current stategen.yml, committed.
+
+    Yields the project's directory inside the clone; the clone is deleted afterwards.
+    """
+    top = _git.top_level(project)
+    inside = project.resolve().relative_to(top.resolve())
+    scratch = Path(tempfile.mkdtemp(prefix="stategen-bump-"))
+    try:
+        clone = scratch / "repo"
+        _git.run("clone", "--quiet", "--no-hardlinks", str(top), str(clone), cwd=scratch)
+        staged = clone / inside
+        shutil.copyfile(project / SPEC_FILE, staged / SPEC_FILE)
+        if _git.status(staged):
+            _git.run("add", SPEC_FILE, cwd=staged)
+            _git.run(
+                *_git.FIXED_OPTIONS,
+                *("commit", "--quiet", "--no-verify", "-m", "Edit the schema"),
+                cwd=staged,
+                env=_git.FIXED_IDENTITY,
+            )
+        yield staged
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _copy_changes(scratch: Path, project: Path, changes: list[_git.StatusEntry]) -> None:
+    """Copy changed files into the project: all staged next to their targets, then renamed.
+
+    A failure while staging removes what was staged, so the project is untouched.
+    """
+    staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    try:
+        for entry in changes:
+            source, target = scratch / entry.path, project / entry.path
+            if not source.exists():
+                continue
+            created += _make_directories(target.parent, project)
+            temporary = target.with_name(f".{target.name}.stategen-bump")
+            shutil.copy2(source, temporary)
+            staged.append((temporary, target))
+    except OSError as error:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        for directory in reversed(created):
+            shutil.rmtree(directory, ignore_errors=True)
+        raise DestinationError(
+            f"cannot write into {project}: {error}; nothing was changed"
+        ) from None
+    for temporary, target in staged:
+        os.replace(temporary, target)
+    for entry in changes:
+        if not (scratch / entry.path).exists():
+            (project / entry.path).unlink(missing_ok=True)
+
+
+def _make_directories(directory: Path, root: Path) -> list[Path]:
+    """Create `directory` (under `root`); return the ones created, outermost first."""
+    missing: list[Path] = []
+    probe = directory
+    while probe != root and not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))

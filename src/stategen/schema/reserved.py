@@ -1,0 +1,28 @@
+"""The names a generated package takes for itself, which the spec's own names must not take."""
+
+from __future__ import annotations
+
+#: The error classes of the generated runtime (`errors.py`), all exported by the package.
+RUNTIME_ERRORS = (
+    "StateCorruptError",
+    "StateError",
+    "StateLockTimeout",
+    "StateMigrationError",
+    "StateNotFoundError",
+    "StateValidationError",
+    "StateVersionError",
+    "StateWriteError",
+)
+
+#: The public API of every generated package besides the spec's own types.
+GENERATED_API = frozenset({*RUNTIME_ERRORS, "StateStore", "SCHEMA_VERSION"})
+
+#: Names the generated model module uses at module or class level: a field or type with one
+#: of these names would shadow it inside the generated class body.
+MODEL_NAMES = frozenset(
+    {
+        *("str", "int", "float", "bool", "list", "dict", "date", "datetime", "UTC"),
+        *("Any", "Self", "Mapping", "StrEnum", "dataclass", "field", "encode", "decode"),
+        *("SCHEMA_VERSION", "Optional", "List", "Dict", "Union", "None"),
+    }
+)
