@@ -84,7 +84,8 @@ class Project:
                 key_path="package",
             )
         grown = () if spec.version == last else (spec.version,)
-        return spec.with_history([*self.schema.history, *grown])
+        named = spec.with_member_names_of(self.schema)
+        return named.with_history([*self.schema.history, *grown])
 
     # What commands need -----------------------------------------------------------------
 

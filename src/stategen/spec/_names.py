@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Collection
 
 from ..schema.problem import Problem, describe_value, show
@@ -166,19 +167,27 @@ def camel_case(name: str) -> str:
 
 
 def member_name(value: str) -> str:
-    """The enum member name for `value`: upper-cased, other characters as '_'.
+    """The enum member name for `value`: upper-cased, accents dropped, other characters '_'.
 
-    `in-progress` → `IN_PROGRESS`, `{{ x }}` → `X___`. Leading underscores are dropped: Enum
-    reserves `_x_` names, Python mangles `__x` in a class body, and type checkers do not count
-    `__`-prefixed names as members. Raises `Problem` when no usable name is left.
+    `in-progress` → `IN_PROGRESS`, `café` → `CAFE`, `日本` → `日本`, `{{ x }}` → `X___`.
+    Letters are Unicode letters: an accented Latin letter loses its accent (so the name
+    stays ASCII where it can), and letters of other scripts are kept, as Python identifiers
+    allow. Leading underscores are dropped: Enum reserves `_x_` names, Python mangles `__x`
+    in a class body, and type checkers do not count `__`-prefixed names as members. Raises
+    `Problem` when no usable name is left.
     """
-    name = re.sub(r"[^A-Z0-9_]", "_", value.upper()).lstrip("_")
+    decomposed = unicodedata.normalize("NFKD", value.upper())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    name = "".join(
+        char if f"_{char}".isidentifier() else "_"
+        for char in unicodedata.normalize("NFKC", letters)
+    ).lstrip("_")
     if not name:
         raise Problem(
             f"the value {show(value)} has no letters or digits to make a member name from; "
             "add a letter"
         )
-    if name[0].isdigit():
+    if not name.isidentifier():
         raise Problem(
             f"the value {show(value)} gives the member name {name!r}, which starts with a digit; "
             "start the value with a letter"
