@@ -2,7 +2,8 @@
 
 It reads files only (no Copier, no import of the project's code: the model is parsed), so it
 is fast enough to run on every push. A problem makes it fail; a warning is shown and does
-not.
+not. The one file it may write is the answers file, to record stategen's template as its
+public URL where it names a path on one machine (with a note).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class CheckReport:
     edges: tuple[Edge, ...]
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -76,6 +78,7 @@ class CheckReport:
             "edges": [edge.as_dict() for edge in self.edges],
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -111,6 +114,7 @@ def _change_lines(plan: Plan | None, pad: str) -> list[str]:
 def check(root: Path) -> CheckReport:
     """Check the project at `root`. Raises SpecError for an invalid spec or answers."""
     project = Project.open(root, "check")
+    healed = project.heal_source()
     problems: list[str] = []
     warnings: list[str] = []
     released = project.schema
@@ -132,6 +136,7 @@ def check(root: Path) -> CheckReport:
         edges=edges,
         problems=tuple(problems),
         warnings=tuple(warnings),
+        notes=(healed,) if healed else (),
     )
 
 
