@@ -1,29 +1,39 @@
-"""A spy on the system calls of a save: which files were written, synced, linked and renamed."""
+"""A spy on the system calls of a save: which files were written, synced, linked and renamed.
+
+The library works relative to open directories (`open(name, dir_fd=...)`), so the spy keeps
+the path behind every descriptor it saw opened and reports full paths.
+"""
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 Event = tuple[Any, ...]
+SPIED = ("open", "write", "fsync", "replace", "link", "mkdir")
 
 
 @contextmanager
 def spying() -> Iterator[list[Event]]:
-    """Record open/write/fsync/replace/link calls with the paths they touch, in order.
+    """Record system calls with the paths they touch, in order, while the block runs.
 
     Events: ("write", path, bytes written), ("fsync", path), ("replace", source, target),
-    ("link", source, target).
+    ("link", source, target), ("mkdir", path).
     """
     events: list[Event] = []
     paths: dict[int, Path] = {}
-    real = {name: getattr(os, name) for name in ("open", "write", "fsync", "replace", "link")}
+    real = {name: getattr(os, name) for name in SPIED}
 
-    def spy_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-        fd: int = real["open"](path, flags, *args, **kwargs)
-        paths[fd] = Path(path)
+    def full(path: Any, dir_fd: int | None) -> Path:
+        if dir_fd is None:
+            return Path(path)
+        return paths.get(dir_fd, Path("<unknown directory>")) / str(path)
+
+    def spy_open(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
+        fd: int = real["open"](path, flags, *args, dir_fd=dir_fd)
+        paths[fd] = full(path, dir_fd)
         return fd
 
     def spy_write(fd: int, data: Any) -> int:
@@ -35,20 +45,31 @@ def spying() -> Iterator[list[Event]]:
         events.append(("fsync", paths.get(fd)))
         real["fsync"](fd)
 
-    def spy_replace(source: Any, target: Any, **kwargs: Any) -> None:
-        events.append(("replace", Path(source), Path(target)))
-        real["replace"](source, target, **kwargs)
+    def spy_mkdir(path: Any, *args: Any, dir_fd: int | None = None) -> None:
+        events.append(("mkdir", full(path, dir_fd)))
+        real["mkdir"](path, *args, dir_fd=dir_fd)
 
-    def spy_link(source: Any, target: Any, **kwargs: Any) -> None:
-        events.append(("link", Path(source), Path(target)))
-        real["link"](source, target, **kwargs)
+    def two_paths(name: str) -> Callable[..., None]:
+        def spy(
+            source: Any,
+            target: Any,
+            *,
+            src_dir_fd: int | None = None,
+            dst_dir_fd: int | None = None,
+            **options: Any,
+        ) -> None:
+            events.append((name, full(source, src_dir_fd), full(target, dst_dir_fd)))
+            real[name](source, target, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd, **options)
+
+        return spy
 
     spies = {
         "open": spy_open,
         "write": spy_write,
         "fsync": spy_fsync,
-        "replace": spy_replace,
-        "link": spy_link,
+        "replace": two_paths("replace"),
+        "link": two_paths("link"),
+        "mkdir": spy_mkdir,
     }
     undo = _spy_on_full_fsync(events, paths)
     for name, spy in spies.items():
@@ -61,7 +82,7 @@ def spying() -> Iterator[list[Event]]:
         undo()
 
 
-def _spy_on_full_fsync(events: list[Event], paths: dict[int, Path]) -> Any:
+def _spy_on_full_fsync(events: list[Event], paths: dict[int, Path]) -> Callable[[], None]:
     """On macOS the data reaches the disk through fcntl(F_FULLFSYNC): record it as an fsync."""
     if sys.platform != "darwin":
         return lambda: None
@@ -117,3 +138,16 @@ def order_problems(events: list[Event], path: Path, backup_path: Path) -> list[s
     if list(steps.values()) != sorted(steps.values()):  # type: ignore[type-var]
         return [f"out of order: {steps}"]
     return []
+
+
+def unsynced_directories(events: list[Event]) -> list[str]:
+    """The directories a save created that were not fsynced after, nor their parents."""
+    problems = []
+    for index, event in enumerate(events):
+        if event[0] != "mkdir":
+            continue
+        later = {e[1] for e in events[index + 1 :] if e[0] == "fsync"}
+        problems += [
+            f"{each} not synced" for each in (event[1], event[1].parent) if each not in later
+        ]
+    return problems
