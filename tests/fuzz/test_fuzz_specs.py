@@ -32,6 +32,8 @@ SCHEMA_INDEPENDENT = (
     "test_concurrency.py",
     "test_faults.py",
     "test_filesystem.py",
+    "test_planted.py",
+    "test_extremes.py",
 )
 #: Generated suites run at once (the machines that run this have two cores or more).
 PARALLEL_SUITES = 2
