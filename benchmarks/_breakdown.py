@@ -31,7 +31,9 @@ WRITE = "write"
 FSYNC = "fsync (file + directory)"
 RENAME = "rename"
 BACKUP = "backup hard link (.bak)"
-SWEEP = "sweep temp files (scandir)"
+SWEEP = "sweep temp files (listdir)"
+WALK = "find the directory (one open if unchanged, else a walk)"
+LOCK = "lock acquire + release"
 OTHER = "other"
 
 # (module of the generated package, or json/os/filelock; attribute, `.` walks into a class;
@@ -39,26 +41,29 @@ OTHER = "other"
 SAVE_PHASES: Spec = (
     ("_store", "encode", "dataclass → dict + validation"),
     ("json", "dumps", "json.dumps"),
-    ("_store", "_checksum", "checksum (CRC-32)"),
-    ("filelock", "BaseFileLock.acquire", "lock acquire + release"),
-    ("filelock", "BaseFileLock.release", "lock acquire + release"),
+    ("_document", "_checksum", "checksum (CRC-32)"),
+    ("_locate", "Locator.locate", WALK),
+    ("_lock", "_open_lock_file", LOCK),
+    ("filelock", "lock_descriptor", LOCK),
+    ("filelock", "unlock_descriptor", LOCK),
     ("_atomic", "sweep_temps", SWEEP),
+    ("_store", "StateStore._current", "read current file (backup decision)"),
     ("_store", "StateStore._keep_current", "read current file (backup decision)"),
-    ("_atomic", "_stat_or_none", CREATE),
     ("_atomic", "_create_temp", CREATE),
     ("_atomic", "_copy_owner_and_mode", CREATE),
     ("os", "open", CREATE),  # the floor's temp file; for both, the directory opened to fsync
     ("_atomic", "_write_all", WRITE),
     ("os", "write", WRITE),
     ("os", "fsync", FSYNC),
-    ("_store", "_link", BACKUP),
     ("_atomic", "link_atomic", BACKUP),
     ("os", "replace", RENAME),
 )
 LOAD_PHASES: Spec = (
+    ("_locate", "Locator.locate", WALK),
     ("_store", "StateStore._read", "read file"),
-    ("_store", "StateStore._verify_checksum", "checksum (CRC-32)"),
-    ("_store", "_DECODER.decode", "JSON parse"),
+    ("_document", "_checksum_matches", "checksum (CRC-32)"),
+    ("_document", "_DECODER.decode", "JSON parse"),
+    ("_document", "_STRICT_DECODER.decode", "JSON parse"),
     ("_store", "decode", "validation + dataclasses"),
 )
 FLOOR_STEPS = frozenset({CREATE, WRITE, FSYNC, RENAME})

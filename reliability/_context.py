@@ -10,8 +10,8 @@ from pathlib import Path
 
 from benchmarks._machine import describe
 
-from ._heavy import HEAVY
 from ._run import REPO
+from .sizes import HEAVY
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Generate the example project, run its test suite and stategen's hostile-input tests."""
+"""Generate the example project, then run its own tests, stategen's checks of its library
+and stategen's hostile-input tests."""
 
 from __future__ import annotations
 
@@ -8,14 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._heavy import EVIDENCE, environment
 from ._junit import Tally, read_junit
 from ._process import Finished, run
 from ._rows import Row, merge_cases, read_evidence
+from .evidence import EVIDENCE
+from .sizes import environment
 
 REPO = Path(__file__).resolve().parents[1]
 SPEC = "examples/batch.yml"
 PROJECT = "batch-state"  # the example spec's project name
+CHECKS = "reliability/checks"
 GENERATOR_TESTS = (
     "tests/fuzz",
     "tests/e2e/test_hostile_values.py",
@@ -38,7 +41,8 @@ class Suite:
     key: str  # names its junit report, log and pytest temp directory in the work directory
     tests: tuple[str, ...]
     cwd: Path
-    where: str  # prefix of its test ids on the page, so the two suites cannot be confused
+    where: str  # prefix of its test ids on the page, so the suites cannot be confused
+    options: tuple[str, ...] = ()  # more pytest arguments
 
 
 def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
@@ -59,6 +63,15 @@ def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
         path = os.pathsep.join(filter(None, [str(project / "src"), env.get("PYTHONPATH")]))
         suite = Suite(f"{PROJECT}'s own tests", "generated", ("tests",), project, f"{PROJECT}/")
         _run_suite(results, suite, {**env, "PYTHONPATH": path}, work, log)
+        checks = Suite(
+            f"stategen's checks of {PROJECT}'s library",
+            "checks",
+            (CHECKS,),
+            REPO,
+            "",
+            options=(f"--generated-project={project}",),
+        )
+        _run_suite(results, checks, env, work, log)
     else:
         results.problems.append(f"`stategen new` {_outcome(generated)}")
         results.rows.append(
@@ -84,6 +97,7 @@ def _run_suite(results: Results, suite: Suite, env: dict[str, str], work: Path, 
     command = [
         *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
         *suite.tests,
+        *suite.options,
         f"--junitxml={junit}",
         # pytest's temp files in the work directory: kept with --keep, gone otherwise.
         f"--basetemp={work / ('tmp-' + suite.key)}",

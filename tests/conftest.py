@@ -12,10 +12,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
 
-# stategen's own heavy tests report their counts with the same `_evidence.record` that the
-# generated projects' tests use (see `python -m reliability`): one recorder, one row format.
-sys.path.append(str(REPO / "template" / "tests"))
-
 
 def run_stategen(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m stategen ARGS` in a child process, with no terminal on stdin."""

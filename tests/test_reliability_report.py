@@ -9,13 +9,13 @@ import pytest
 
 import reliability.__main__ as entry
 from reliability._context import Context
-from reliability._heavy import HEAVY, environment
 from reliability._junit import read_junit
 from reliability._process import Finished, run
 from reliability._report import render
 from reliability._rows import Row, merge_cases, read_evidence
 from reliability._run import Results, Suite, suite_row
 from reliability._verdict import EMPTY, FAIL, PASS, judge
+from reliability.sizes import HEAVY, environment
 
 
 def _evidence(path: Path, *rows: dict[str, object]) -> Path:

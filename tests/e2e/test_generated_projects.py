@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +16,11 @@ pytestmark = pytest.mark.e2e
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yml"))
 
 
-def _check(cmd: list[str], cwd: Path) -> None:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900)
+def _check(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
+    environment = {**os.environ, **(env or {})}
+    result = subprocess.run(
+        cmd, cwd=cwd, env=environment, capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}"
 
 
@@ -42,3 +47,43 @@ def test_generated_code_is_ruff_clean(project: Path) -> None:
 def test_generated_code_is_mypy_strict_clean(project: Path) -> None:
     """`mypy --strict src` passes on the generated project."""
     _check([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "src"], project)
+
+
+def test_generated_tests_are_mypy_strict_clean(project: Path) -> None:
+    """The generated tests are typed code too: `mypy --strict tests` passes."""
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
+    _check(
+        [*mypy, "--explicit-package-bases", "--python-version", "3.11", "tests"],
+        project,
+        env={"MYPYPATH": f"{project / 'src'}{os.pathsep}{project / 'tests'}"},
+    )
+
+
+#: Names of 30 characters or so: every substituted line must still be formatted as ruff would.
+LONG_NAMES = {
+    "name": "a-long-package-name-for-tests-x",
+    "package": "a_long_package_name_for_tests_x",
+    "state": "ALongStateClassNameForTestsXYZ",
+    "version": "1.0.0",
+    "fields": {
+        "every_item_to_process_today_xx": {"type": "list[str]"},
+        "items_completed_successfully_x": {"type": "list[str]", "default": []},
+        "items_that_failed_with_errors_x": {"type": "dict[str, str]", "default": {}},
+    },
+    "progress": {
+        "items": "every_item_to_process_today_xx",
+        "completed": "items_completed_successfully_x",
+        "failed": "items_that_failed_with_errors_x",
+    },
+}
+
+
+def test_long_names_keep_the_tests_and_manager_formatted(tmp_path: Path) -> None:
+    """The templates place names where ruff's layout does not depend on their length."""
+    spec = tmp_path / "stategen.yml"
+    spec.write_text(json.dumps(LONG_NAMES), encoding="utf-8")
+    dest = tmp_path / "project"
+    result = run_stategen("new", dest, "--spec", spec)
+    assert result.returncode == 0, result.stderr
+    files = ["tests", f"src/{LONG_NAMES['package']}/manager.py"]
+    _check([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *files], dest)

@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from _evidence import record
 from conftest import run_stategen
+
+from reliability.evidence import record
 
 pytestmark = pytest.mark.e2e
 
@@ -68,9 +69,7 @@ def test_payloads_in_the_spec_never_execute(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     refused = run_stategen("new", tmp_path / "tagged", "--spec", tmp_path / "tagged.yml")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    # The generated suite at its light defaults, recording nothing: it is a bystander here.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STATEGEN_")}
-    env["PYTHONPATH"] = str(dest / "src")
+    env = {**os.environ, "PYTHONPATH": str(dest / "src")}
     probe = "import inert_state as s; print(json.dumps(s.InertState().tags))"
     out = subprocess.run(
         [sys.executable, "-c", f"import json; {probe}"],

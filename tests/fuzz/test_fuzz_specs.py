@@ -1,30 +1,42 @@
 """Property tests: any invalid spec is one clean error; any valid spec makes a clean project.
 
 Light by default. `STATEGEN_FUZZ_INVALID` and `STATEGEN_FUZZ_VALID` raise the counts
-(CI's heavy run uses 1000 and 200).
+(`python -m reliability --heavy` uses the sizes in `reliability/sizes.py`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _evidence import record
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import BREAKAGES, invalid_specs, valid_specs
 from typer.testing import CliRunner
 
+from reliability.evidence import record
+from reliability.sizes import size
 from stategen.cli import app
 
-INVALID_COUNT = int(os.environ.get("STATEGEN_FUZZ_INVALID", "60"))
-VALID_COUNT = int(os.environ.get("STATEGEN_FUZZ_VALID", "6"))
+INVALID_COUNT = size("STATEGEN_FUZZ_INVALID")
+VALID_COUNT = size("STATEGEN_FUZZ_VALID")
 VALID_BATCH = 25
+#: Generated test files that keep test schemas of their own and never touch the spec's
+#: state: the example projects run them; each fuzzed project runs the rest of its suite.
+SCHEMA_INDEPENDENT = (
+    "test_crash.py",
+    "test_concurrency.py",
+    "test_faults.py",
+    "test_filesystem.py",
+    "test_planted.py",
+    "test_extremes.py",
+)
+#: Generated suites run at once (the machines that run this have two cores or more).
+PARALLEL_SUITES = 2
 
 runner = CliRunner()
 
@@ -139,11 +151,30 @@ def test_valid_specs_generate_clean_projects(
             assert result.returncode == 0, (
                 f"{cmd[:4]}:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
             )
+        _run_own_suites(projects)
 
     check_batch()
     record(
-        "fuzz: valid specs import, round-trip, pass ruff and mypy --strict",
+        "fuzz: valid specs import, round-trip, pass ruff and mypy --strict, and their own tests",
         runs=min(VALID_BATCH, VALID_COUNT - batch * VALID_BATCH),
         failures=0,
         detail=f"batch {batch}",
     )
+
+
+def _run_own_suites(projects: list[Path]) -> None:
+    """Each project's own pytest suite, but the files that never use its state, must pass."""
+    ignored = [f"--ignore=tests/{name}" for name in SCHEMA_INDEPENDENT]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ignored]
+    waiting = list(projects)
+    running: list[tuple[Path, subprocess.Popen[str]]] = []
+    while waiting or running:
+        while waiting and len(running) < PARALLEL_SUITES:
+            project = waiting.pop(0)
+            child = subprocess.Popen(
+                command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
+            running.append((project, child))
+        project, child = running.pop(0)
+        output, _ = child.communicate(timeout=600)
+        assert child.returncode == 0, f"{project.name}'s own tests failed:\n{output[-4000:]}"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 #: The error classes of the generated runtime (`errors.py`), all exported by the package.
 RUNTIME_ERRORS = (
+    "StateConfigError",
     "StateCorruptError",
     "StateError",
     "StateLockTimeout",
     "StateMigrationError",
     "StateNotFoundError",
+    "StateReadError",
+    "StateReentryError",
+    "StateUnsafePathError",
     "StateValidationError",
     "StateVersionError",
     "StateWriteError",

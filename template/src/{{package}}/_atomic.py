@@ -1,20 +1,25 @@
-"""The durable write: a file is replaced whole or not at all, and the change survives power loss."""
+"""The durable write: a file is replaced whole or not at all, and the change survives power loss.
+
+Every operation is relative to the open directory that holds the file (see `_directory`).
+"""
 
 import contextlib
 import errno
 import os
-import secrets
+import stat
 import sys
 import time
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Collection
 
-TEMP_MARKER = ".stategen-tmp-"
+from ._directory import Directory
+from ._names import temp_name
 
 # Windows refuses os.replace while another process has the target open, even briefly to read
 # it (bpo-46003). Such holds are short, so retry with a bounded backoff (about 1 s in all).
 _REPLACE_DELAYS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.6)
 
+# O_EXCL with O_NOFOLLOW: a name planted in advance (a file, a directory, a symlink to
+# anywhere) is never opened, only skipped for another random name.
 _CREATE_FLAGS = (
     os.O_WRONLY
     | os.O_CREAT
@@ -23,128 +28,135 @@ _CREATE_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_NOFOLLOW", 0)
 )
-
-
-def temp_prefix(path: Path) -> str:
-    """The name prefix of `path`'s temp files: hidden, and recognisable by `sweep_temps`."""
-    return f".{path.name}{TEMP_MARKER}"
+_ATTEMPTS = 100
 
 
 def write_atomic(
-    path: Path, data: bytes, *, before_replace: Callable[[], None] | None = None
+    directory: Directory,
+    name: str,
+    data: bytes,
+    *,
+    temp_prefix: str,
+    current: os.stat_result | None,
+    keep_owner: bool = True,
+    before_replace: Callable[[], None] | None = None,
 ) -> None:
-    """Replace `path` with `data` durably.
+    """Replace the file `name` in `directory` with `data` durably.
 
-    `before_replace` runs after the data is safely on disk and before the rename, so links
-    it makes in the same directory (the backup) are covered by the one directory fsync.
+    `current` is the status of the file being replaced (None: there is none): the new file
+    gets its mode and, if `keep_owner` and permitted, its owner. `before_replace` runs after
+    the data is safely on disk and before the rename, so links it makes in the same
+    directory (the backup) are covered by the one directory fsync.
     """
-    current = _stat_or_none(path)
-    fd, temp = _create_temp(path)  # 1. same directory, unique name, the umask's mode
+    fd, temp = _create_temp(directory, temp_prefix)  # 1. same directory, unpredictable name
     try:
         try:
             if current is not None:
-                _copy_owner_and_mode(fd, current)  # 2. or the mode of the file it replaces
+                _copy_owner_and_mode(fd, current, keep_owner)  # 2. or the umask's mode
             _write_all(fd, data)  # 3. the whole content, serialized before we got here
             _flush(fd)  # 4. on the disk before the rename can be
         finally:
             os.close(fd)
         if before_replace is not None:
             before_replace()
-        _replace(temp, path)  # 5. atomic: readers see the old file or the new, never a mix
+        _replace(directory, temp, name)  # 5. atomic: readers see the old file or the new
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)  # 6. an error leaves no temp file (a kill does: it is swept later)
+            directory.unlink(temp)  # 6. an error leaves no temp file (a kill does: swept later)
         raise
-    sync_directory(path.parent)  # 7. the rename itself survives a power loss
+    directory.sync()  # 7. the rename itself survives a power loss
 
 
-def link_atomic(source: Path, target: Path) -> None:
-    """Make `target` another name for `source`'s file, replacing the old `target` atomically.
+def link_atomic(
+    directory: Directory,
+    source: str,
+    target: str,
+    *,
+    temp_prefix: str,
+    expected: os.stat_result,
+    content: bytes | None,
+) -> None:
+    """Make `target` another name for the file `source`, replacing the old `target` atomically.
 
-    A hard link costs no copy, and `target` is always a whole file, old or new. Call it in
-    `write_atomic`'s `before_replace`, whose directory fsync then covers it. Filesystems
-    without hard links get a durable copy instead.
+    `expected` is the status of the file `source` named when it was checked: if the name
+    now holds another file, nothing is linked. A hard link costs no copy, and `target` is
+    always a whole file, old or new. Call it in `write_atomic`'s `before_replace`, whose
+    directory fsync then covers it. Filesystems without hard links get a durable copy of
+    `content` instead (None: the file could not be read, and so cannot be copied).
     """
-    temp = _unique_name(target)
+    for _ in range(_ATTEMPTS):
+        temp = temp_name(temp_prefix)
+        try:
+            directory.link(source, temp)
+            break
+        except FileExistsError:
+            continue  # planted, or a leftover: another random name
+        except OSError:  # no hard links here (FAT, some network shares, protected_hardlinks)
+            if content is None:
+                raise
+            write_atomic(directory, target, content, temp_prefix=temp_prefix, current=expected)
+            return
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temp name", temp_prefix)
     try:
-        os.link(source, temp)
-    except FileExistsError:
-        raise  # a leftover with these 32 random bits: too rare to be worth a retry loop
-    except OSError:  # no hard links here (FAT, some network shares, protected_hardlinks)
-        write_atomic(target, source.read_bytes())
-        return
-    try:
-        _replace(temp, target)
+        linked = directory.lstat(temp)
+        if linked is None or not os.path.samestat(linked, expected):
+            raise FileNotFoundError(
+                errno.ENOENT, "the file was replaced while it was being kept", source
+            )
+        _replace(directory, temp, target)
     finally:
         # rename(2) does nothing when both names already link one file (a save killed after
         # its backup link but before its rename leaves the file and its backup so), so the
         # temp name can survive even a successful replace.
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+            directory.unlink(temp)
 
 
-def sweep_temps(path: Path, *siblings: Path) -> int:
-    """Remove temp files that writers of `path` (and `siblings`) left behind when killed.
+def sweep_temps(directory: Directory, temp_prefix: str, owners: Collection[int]) -> int:
+    """Remove the temp files that killed writers of this state file left behind.
 
-    Call it under the lock: then no live writer of these files can own a temp file.
+    Call it under the lock: then no live writer of the file can own a temp file. Only
+    regular files owned by one of `owners` go: a directory, a symlink or another user's
+    file that happens to carry the prefix is not ours, so it is left alone, and so is
+    anything the system will not let us remove. A sweep never fails a save.
     """
-    prefixes = tuple(temp_prefix(each) for each in (path, *siblings))
     removed = 0
-    with os.scandir(path.parent) as entries:
-        for entry in entries:
-            if entry.name.startswith(prefixes):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
-                    removed += 1
+    try:
+        names = [name for name in directory.names() if name.startswith(temp_prefix)]
+    except OSError:
+        return 0  # an unlistable directory (write and search permission only): nothing swept
+    for name in names:
+        with contextlib.suppress(OSError):
+            found = directory.lstat(name)
+            if found is None or not stat.S_ISREG(found.st_mode):
+                continue
+            if hasattr(os, "geteuid") and found.st_uid not in owners:
+                continue
+            directory.unlink(name)
+            removed += 1
     return removed
 
 
-def sync_directory(directory: Path) -> None:
-    """Make renames and links in `directory` durable: until then a crash can undo them."""
-    if os.name == "nt":
-        return  # Windows cannot open a directory for fsync; NTFS journals the rename.
-    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError as error:
-        # A few filesystems (some FUSE and network mounts) cannot fsync a directory at all.
-        if error.errno != errno.EINVAL:
-            raise
-    finally:
-        os.close(fd)
-
-
-def _stat_or_none(path: Path) -> os.stat_result | None:
-    try:
-        return os.stat(path)
-    except FileNotFoundError:
-        return None
-
-
-def _unique_name(path: Path) -> Path:
-    # 32 random bits: a clash is rare, and O_EXCL (or link) refuses one rather than reuse it.
-    return path.with_name(temp_prefix(path) + secrets.token_hex(4))
-
-
-def _create_temp(path: Path) -> tuple[int, Path]:
+def _create_temp(directory: Directory, prefix: str) -> tuple[int, str]:
     # Same directory as the target: os.replace cannot cross filesystems (EXDEV). Mode 0o666
     # lets the kernel apply the umask, so a new file gets 0o666 & ~umask without this code
     # touching the process-wide umask (reading it means setting it, which races threads).
-    for _ in range(100):
-        temp = _unique_name(path)
+    for _ in range(_ATTEMPTS):
+        temp = temp_name(prefix)
         try:
-            return os.open(temp, _CREATE_FLAGS, 0o666), temp
+            return directory.open(temp, _CREATE_FLAGS, 0o666), temp
         except FileExistsError:
             continue
-    raise FileExistsError(f"{path}: could not create a unique temp file")
+    raise FileExistsError(errno.EEXIST, "no free temp name", directory.where(prefix))
 
 
-def _copy_owner_and_mode(fd: int, current: os.stat_result) -> None:
+def _copy_owner_and_mode(fd: int, current: os.stat_result, keep_owner: bool) -> None:
     # The replacement is a new inode: without this a 0644 file would change its mode.
     if not hasattr(os, "fchmod"):
         return  # Windows: only the read-only flag exists, and replace keeps none of it anyway.
     new = os.fstat(fd)
-    if (new.st_uid, new.st_gid) != (current.st_uid, current.st_gid):
+    if keep_owner and (new.st_uid, new.st_gid) != (current.st_uid, current.st_gid):
         # Only root may give a file away; for anyone else keeping our own ownership is the best.
         with contextlib.suppress(PermissionError):
             os.fchown(fd, current.st_uid, current.st_gid)
@@ -169,14 +181,14 @@ def _flush(fd: int) -> None:
     os.fsync(fd)
 
 
-def _replace(temp: Path, path: Path) -> None:
+def _replace(directory: Directory, temp: str, name: str) -> None:
     if os.name != "nt":
-        os.replace(temp, path)
+        directory.replace(temp, name)
         return
     for delay in _REPLACE_DELAYS:
         try:
-            os.replace(temp, path)
+            directory.replace(temp, name)
             return
         except PermissionError:
             time.sleep(delay)
-    os.replace(temp, path)
+    directory.replace(temp, name)

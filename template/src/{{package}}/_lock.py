@@ -5,8 +5,10 @@ uses flock(2), which does not exclude processes on different NFS clients; keep t
 on a local disk, or run every writer on one machine.
 """
 
-import math
+import contextlib
+import errno
 import os
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -15,11 +17,35 @@ from pathlib import Path
 
 import filelock
 
-from .errors import StateLockTimeout, StateWriteError
+if not hasattr(filelock, "lock_descriptor"):  # added in filelock 3.30
+    raise ImportError(
+        f"this state library needs filelock 3.30 or later (found {filelock.__version__}); "
+        "run: python -m pip install -U filelock"
+    )
+from ._directory import Directory
+from ._trust import check_link, describe_owner, trusted
+from .errors import (
+    StateError,
+    StateLockTimeout,
+    StateReentryError,
+    StateUnsafePathError,
+    StateWriteError,
+)
 
 # Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
 # interval costs little and keeps contended read-modify-write loops fast.
 _POLL_INTERVAL = 0.005
+
+# The lock file is opened by this module, never through a symlink and never blocking, and
+# never truncated: its content is nobody's business, and a link planted at its name must not
+# make a save truncate or create the file the link points to.
+_OPEN_FLAGS = (
+    os.O_RDWR
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 class StateLock:
@@ -30,67 +56,153 @@ class StateLock:
     it. The sidecar is never deleted either: unlinking it on release let two holders lock two
     different inodes (filelock #574, reverted by #577).
 
-    The mutex queues this process's threads without polling, and it means only one thread at a
-    time ever touches the FileLock, so filelock's per-thread reentrancy and its "Deadlock" check
-    for a second instance on one path never come into play.
+    The mutex queues this process's threads without polling, so only one thread at a time
+    ever touches the lock file.
     """
 
-    def __init__(self, data_path: Path) -> None:
-        self.data_path = data_path
-        self.lock_path = data_path.with_name(data_path.name + ".lock")
+    def __init__(self) -> None:
         self._mutex = threading.Lock()
         self._owner: int | None = None
-        self._file_lock = filelock.FileLock(str(self.lock_path))
 
     @contextmanager
-    def held(self, timeout: float) -> Iterator[None]:
-        """Hold the lock for the block; StateLockTimeout after `timeout` s (< 0 or inf: wait)."""
+    def held(
+        self, directory: Directory, name: str, data_path: Path, timeout: float | None
+    ) -> Iterator[None]:
+        """Hold the lock `name` in `directory` for the block (timeout None: wait for ever).
+
+        StateLockTimeout after `timeout` seconds; StateWriteError when the lock file cannot
+        be opened, and StateUnsafePathError when it is not one this library may use.
+        """
         if self._owner == threading.get_ident():
             # Re-entry would let an inner save be overwritten by the outer transaction's.
-            raise RuntimeError(
-                f"{self.data_path}: this thread already holds the lock (a save or transaction "
-                "inside a transaction); change the state the transaction yielded instead"
-            )
-        forever = timeout < 0 or math.isinf(timeout)
-        deadline = None if forever else time.monotonic() + timeout
-        if not self._mutex.acquire(timeout=-1 if deadline is None else timeout):
-            raise StateLockTimeout(self.data_path, self.lock_path, timeout)
+            raise StateReentryError(data_path)
+        lock_path = directory.where(name)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
+            raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
         try:
-            remaining = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                self._file_lock.acquire(timeout=remaining, poll_interval=_POLL_INTERVAL)
-            except filelock.Timeout:
-                # The one place filelock's errors become ours.
-                raise StateLockTimeout(self.data_path, self.lock_path, timeout) from None
+                fd = _open_lock_file(directory, name, data_path)
+            except StateError:
+                raise
             except OSError as error:  # the lock file cannot be created or opened
-                raise StateWriteError(self.data_path, error) from error
-            self._owner = threading.get_ident()
+                raise StateWriteError(data_path, error) from error
             try:
-                yield
+                _take(fd, deadline, data_path, lock_path, timeout)
+                self._owner = threading.get_ident()
+                try:
+                    yield
+                finally:
+                    self._owner = None
+                    # Closing the descriptor (below) releases the lock too, whatever this says.
+                    with contextlib.suppress(OSError):
+                        filelock.unlock_descriptor(fd)
             finally:
-                self._owner = None
-                self._file_lock.release()
+                os.close(fd)
         finally:
             self._mutex.release()
 
 
-_locks: dict[str, StateLock] = {}
+def _take(
+    fd: int, deadline: float | None, data_path: Path, lock_path: str, timeout: float | None
+) -> None:
+    """Lock `fd`, polling until `deadline` (None: for ever)."""
+    try:
+        # filelock's primitive on our own descriptor: the one place it is used.
+        while not filelock.lock_descriptor(fd, blocking=False):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
+            time.sleep(_POLL_INTERVAL)
+    except OSError as error:  # no locks on this filesystem (ENOLCK, ENOSYS)
+        if isinstance(error, StateError):
+            raise
+        raise StateWriteError(data_path, error) from error
+
+
+def _open_lock_file(directory: Directory, name: str, data_path: Path) -> int:
+    """Open (or create) the lock file: a regular file, and not another user's in a shared
+    directory, where its owner could swap it for another and split the writers in two.
+    """
+    for _ in range(3):
+        try:
+            fd = directory.open(name, _OPEN_FLAGS)
+        except FileNotFoundError:
+            try:
+                fd = directory.open(name, _OPEN_FLAGS | os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                continue  # another writer created it meanwhile
+        except OSError:
+            found = directory.lstat(name)
+            if found is not None and stat.S_ISLNK(found.st_mode):
+                check_link(directory, name, found, data_path)
+                raise StateUnsafePathError(
+                    data_path,
+                    directory.where(name),
+                    "the lock file is a symlink; the files kept beside a state file are never "
+                    "links, so remove it",
+                    number=StateUnsafePathError.NOT_A_FILE,
+                    owner=found.st_uid,
+                ) from None
+            raise
+        try:
+            _check_lock_file(directory, name, os.fstat(fd), data_path)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    raise FileExistsError(
+        errno.EEXIST, "created and removed while opening it", directory.where(name)
+    )
+
+
+def _check_lock_file(
+    directory: Directory, name: str, found: os.stat_result, data_path: Path
+) -> None:
+    if not stat.S_ISREG(found.st_mode):
+        raise StateUnsafePathError(
+            data_path,
+            directory.where(name),
+            "the lock file is not a regular file",
+            number=StateUnsafePathError.NOT_A_FILE,
+            owner=found.st_uid,
+        )
+    if not trusted(found.st_uid, directory.stat()):
+        raise StateUnsafePathError(
+            data_path,
+            directory.where(name),
+            f"the lock file belongs to {describe_owner(found.st_uid)} in the shared directory "
+            f"{directory.path}, who could replace it at any time and so let two writers in "
+            "at once; remove it, or keep the state in a directory you own",
+            number=StateUnsafePathError.FOREIGN_FILE,
+            owner=found.st_uid,
+        )
+
+
+_locks: dict[tuple[int, int, str], StateLock] = {}
 _locks_guard = threading.Lock()
 
 
-def lock_for(data_path: Path) -> StateLock:
-    """The one StateLock of `data_path` in this process, shared by every store of that file."""
-    key = os.path.normcase(str(data_path))
+def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
+    """The one StateLock of the lock file `name` in `directory`, for this process.
+
+    Keyed by the directory's identity, not its path: every store of one file shares it,
+    whatever path (or link) each was given.
+    """
+    try:
+        here = directory.stat()
+    except OSError as error:
+        raise StateWriteError(data_path, error) from error
+    key = (here.st_dev, here.st_ino, os.path.normcase(name))
     with _locks_guard:
         lock = _locks.get(key)
         if lock is None:
-            lock = _locks[key] = StateLock(data_path)
+            lock = _locks[key] = StateLock()
         return lock
 
 
 def _forget_locks_in_child() -> None:
-    # A forked child must not reuse the parent's locks: filelock refuses an inherited instance,
-    # and a mutex another parent thread held at the fork would never be released.
+    # A forked child must not reuse the parent's locks: a mutex another parent thread held at
+    # the fork would never be released.
     global _locks, _locks_guard
     _locks = {}
     _locks_guard = threading.Lock()

@@ -30,7 +30,10 @@ def parse_version(text: str) -> tuple[int, int, int] | None:
     match = _VERSION.fullmatch(text)
     if match is None:
         return None
-    major, minor, patch = (int(part) for part in match.groups())
+    try:
+        major, minor, patch = (int(part) for part in match.groups())
+    except ValueError:  # a part of more than 4,300 digits: no released version has one
+        return None
     return major, minor, patch
 
 
@@ -73,12 +76,14 @@ def _import_step(package: str, name: str, source: str, target: str) -> Step:
     try:
         module = importlib.import_module(qualified)
     except ModuleNotFoundError as error:
-        if error.name != qualified:
-            raise  # the migration module exists but one of its own imports is missing
+        if error.name != qualified:  # the module exists, but one of its own imports is missing
+            raise StateMigrationError(f"{qualified} cannot be imported: {error}") from error
         raise StateMigrationError(
             f"missing migration {source} → {target}: create {qualified} "
             "with `def migrate(data: dict[str, Any]) -> dict[str, Any]`"
         ) from None
+    except Exception as error:  # a syntax error, or one its code raised on import
+        raise StateMigrationError(f"{qualified} cannot be imported: {error!r}") from error
     migrate = getattr(module, "migrate", None)
     if not callable(migrate):
         raise StateMigrationError(

@@ -1,14 +1,45 @@
-"""The errors this library raises: one base class, each error naming its file or field."""
+"""The errors this library raises: one base class, each error naming its file or field.
 
+An error the operating system caused is also the builtin OSError subclass of its errno, as the
+raw error would have been: `except PermissionError` catches a StateWriteError for EACCES.
+"""
+
+import errno
 import os
-from typing import Any
+from typing import Any, ClassVar
+
+# (library class, builtin class) -> the class that is both; made once, on first use.
+_BOTH: dict[tuple[type, type], type] = {}
 
 
-def _restore(cls: type["StateError"], args: tuple[Any, ...], attrs: dict[str, Any]) -> "StateError":
+def _matching(cls: type, number: int | None) -> type:
+    """`cls`, or a subclass of it that is also the builtin OSError subclass of `number`."""
+    builtin = type(OSError(number, "")) if number is not None else OSError
+    if issubclass(cls, builtin):
+        return cls
+    both = _BOTH.get((cls, builtin))
+    if both is None:
+        namespace = {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        both = _BOTH[(cls, builtin)] = type(cls.__name__, (cls, builtin), namespace)
+        both._declared = cls  # type: ignore[attr-defined]
+    return both
+
+
+def _restore(
+    cls: type["StateError"],
+    args: tuple[Any, ...],
+    os_fields: tuple[Any, Any, Any] | None,
+    attrs: dict[str, Any],
+) -> "StateError":
     # Rebuild without calling __init__, whose signature differs from `args`.
-    error = cls.__new__(cls, *args)
-    if isinstance(error, OSError):
-        OSError.__init__(error, *args)  # errno and strerror are slots, set only by this
+    if os_fields is None:
+        error: StateError = Exception.__new__(cls)
+    elif os_fields[0] is None:  # an OSError by inheritance only (a timeout): args say it all
+        error = OSError.__new__(cls, *args)
+    else:
+        number, strerror, filename = os_fields
+        extra = () if filename is None else (filename,)
+        error = OSError.__new__(_matching(cls, number), number, strerror, *extra)
     error.args = args
     error.__dict__.update(attrs)
     return error
@@ -18,16 +49,46 @@ class StateError(Exception):
     """Base class of every error raised by this library."""
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Errors raised in worker processes (multiprocessing) must pickle intact.
-        return (_restore, (type(self), self.args, self.__dict__))
+        # Errors raised in worker processes (multiprocessing) must pickle intact, and a class
+        # made to match an errno is rebuilt from the class it was made from.
+        declared = getattr(type(self), "_declared", type(self))
+        os_fields = None
+        if isinstance(self, OSError):
+            os_fields = (self.errno, self.strerror, self.filename)
+        return (_restore, (declared, self.args, os_fields, self.__dict__))
 
 
-class StateNotFoundError(StateError, FileNotFoundError):
+class _FromTheSystem(StateError, OSError):
+    """An error with an errno: also the builtin OSError subclass of that errno."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        number = cls._errno(*args, **kwargs)
+        return OSError.__new__(_matching(cls, number), number, "")
+
+    @classmethod
+    def _errno(cls, *args: Any, **kwargs: Any) -> int | None:
+        raise NotImplementedError
+
+    def _describe(self, path: os.PathLike[str] | str, message: str, filename: Any) -> None:
+        self.path = path
+        self.strerror = message
+        self.filename = filename
+        self.args = (self.errno, message)
+
+    def __str__(self) -> str:
+        # OSError would prefix "[Errno N]"; the message already says what went wrong.
+        return str(self.strerror)
+
+
+class StateNotFoundError(_FromTheSystem, FileNotFoundError):
     """There is no state file at `path` (nothing has been saved there yet)."""
 
+    @classmethod
+    def _errno(cls, *args: Any, **kwargs: Any) -> int:
+        return errno.ENOENT
+
     def __init__(self, path: os.PathLike[str] | str) -> None:
-        super().__init__(f"{path}: no state file here yet; save a state first")
-        self.path = path
+        self._describe(path, f"{path}: no state file here yet; save a state first", path)
 
 
 class StateCorruptError(StateError, ValueError):
@@ -80,25 +141,80 @@ class StateLockTimeout(StateError, TimeoutError):
         self.timeout = timeout
 
 
-class StateWriteError(StateError, OSError):
+class _Refused(_FromTheSystem):
+    """The system refused an operation; `cause` is the OSError it answered with."""
+
+    _DOING: ClassVar[str]  # "write", "read"
+    _AFTERWARDS: ClassVar[str]  # what the caller can count on
+
+    @classmethod
+    def _errno(cls, path: Any, cause: OSError, **kwargs: Any) -> int | None:
+        return cause.errno
+
+    def __init__(self, path: os.PathLike[str] | str, cause: OSError) -> None:
+        where = f" ({cause.filename})" if cause.filename is not None else ""
+        self._describe(
+            path,
+            f"{path}: could not {self._DOING} the state: {cause.strerror or cause}{where}; "
+            + self._AFTERWARDS,
+            cause.filename,
+        )
+
+
+class StateWriteError(_Refused):
     """The operating system refused a write (permissions, a full disk, a read-only mount).
 
     Nothing was changed: the state file, if any, still holds the previous state. `errno` is
     that of the refused operation, whose path the message names.
     """
 
-    def __init__(self, path: os.PathLike[str] | str, cause: OSError) -> None:
-        where = f" ({cause.filename})" if cause.filename is not None else ""
-        super().__init__(
-            cause.errno,
-            f"{path}: could not write the state: {cause.strerror or cause}{where}; the state "
-            "on disk is unchanged. Check the directory's permissions and free space",
-        )
-        self.path = path
+    _DOING = "write"
+    _AFTERWARDS = "the state on disk is unchanged. Check the directory's permissions and free space"
 
-    def __str__(self) -> str:
-        # OSError would prefix "[Errno N]"; the message already says what went wrong.
-        return str(self.args[1])
+
+class StateReadError(_Refused):
+    """The operating system refused to read the state file or to reach it (permissions,
+    an I/O error, a path too long or looping). Nothing was changed.
+    """
+
+    _DOING = "read"
+    _AFTERWARDS = "nothing was changed"
+
+
+class StateUnsafePathError(_FromTheSystem):
+    """Something the library must not use stands at the state path or beside it.
+
+    A symlink it may not follow (in a shared sticky directory, owned by someone other than
+    you and the directory's owner), a file of another user it may not replace, or something
+    that is not a regular file (a directory, FIFO, socket or device). `offender` is its path,
+    `owner` its owner's uid. Nothing was read from it, and nothing was written anywhere.
+    """
+
+    #: errno for each kind of refusal, as the system would have answered.
+    UNTRUSTED_LINK: ClassVar[int] = errno.EACCES  # what protected_symlinks answers
+    FOREIGN_FILE: ClassVar[int] = errno.EPERM  # what a sticky directory answers
+    DIRECTORY: ClassVar[int] = errno.EISDIR
+    NOT_A_FILE: ClassVar[int] = errno.EINVAL
+
+    @classmethod
+    def _errno(cls, *args: Any, number: int, **kwargs: Any) -> int:
+        return number
+
+    def __init__(
+        self,
+        path: os.PathLike[str] | str,
+        offender: os.PathLike[str] | str,
+        reason: str,
+        *,
+        number: int,
+        owner: int | None = None,
+    ) -> None:
+        self._describe(
+            path, f"{path}: refusing to use {offender}: {reason}; nothing was changed", offender
+        )
+        self.offender = offender
+        self.reason = reason
+        self.owner = owner
 
 
 class StateValidationError(StateError, ValueError):
@@ -117,3 +233,27 @@ class StateMigrationError(StateError):
         super().__init__(f"{path}: {reason}" if path is not None else reason)
         self.path = path
         self.reason = reason
+
+
+class StateConfigError(StateError, ValueError):
+    """A manager was given an `argument` it cannot work with (its path, its lock_timeout)."""
+
+    def __init__(self, argument: str, reason: str) -> None:
+        super().__init__(f"{argument}: {reason}")
+        self.argument = argument
+        self.reason = reason
+
+
+class StateReentryError(StateError, RuntimeError):
+    """A save or transaction of a file inside a transaction of the same file, in one thread.
+
+    The inner save would be overwritten by the outer one when it commits (a lost update), so
+    change the state the transaction yielded instead.
+    """
+
+    def __init__(self, path: os.PathLike[str] | str) -> None:
+        super().__init__(
+            f"{path}: this thread already holds the lock (a save or transaction inside a "
+            "transaction); change the state the transaction yielded instead"
+        )
+        self.path = path

@@ -1,13 +1,18 @@
-"""Counts for the reliability report: what a heavy test ran and how often it saw a failure.
+"""The evidence recorder: what a check ran and how often it saw a failure, one row per call.
 
-Tests call `record(...)` with the figures they measured. Nothing is written unless the
-environment variable STATEGEN_EVIDENCE names a file; the report then reads one JSON object per
-line from it (see stategen's `python -m reliability`).
+Checks call `record(...)` with the figures they measured. Nothing is written unless the
+environment variable STATEGEN_EVIDENCE names a file; `python -m reliability` sets it and
+reads the rows back, one JSON object per line.
 """
+
+from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+
+#: The environment variable naming the evidence file.
+EVIDENCE = "STATEGEN_EVIDENCE"
 
 
 def record(
@@ -18,7 +23,7 @@ def record(
     A positive `control` is a harness pointed at a known-bad implementation on purpose: its
     row passes only when it does see failures.
     """
-    target = os.environ.get("STATEGEN_EVIDENCE")
+    target = os.environ.get(EVIDENCE)
     if not target:
         return
     row = {

@@ -1,0 +1,46 @@
+"""The names kept beside a state file (lock, backups, temp files), each within the name limit.
+
+A name is `<file name><suffix>` when that fits the filesystem's limit on one name (NAME_MAX,
+255 bytes on most). Otherwise the file name is cut and a hash of the whole name added, so a
+long name still gets its own short, stable sidecar names instead of failing at its second
+save.
+"""
+
+import hashlib
+import os
+import secrets
+
+#: Marks the temp files of a save in progress (or of one killed mid-write, to be swept).
+TEMP_MARKER = ".stategen-tmp-"
+#: The random part of a temp name: 64 bits, so nobody can plant the name in advance.
+_RANDOM_BYTES = 8
+#: The limit most filesystems have, used where the real one cannot be asked.
+DEFAULT_NAME_MAX = 255
+_HASH_CHARS = 16
+
+
+def sidecar(name: str, suffix: str, limit: int) -> str:
+    """`name + suffix`, with `name` shortened deterministically if the whole passes `limit`."""
+    return _fit(name, suffix, limit)
+
+
+def temp_prefix(name: str, limit: int) -> str:
+    """The start of every temp file name of the state file `name`: hidden and recognisable."""
+    return "." + _fit(name, TEMP_MARKER, limit - 1 - 2 * _RANDOM_BYTES)
+
+
+def temp_name(prefix: str) -> str:
+    """A new, unpredictable temp file name starting with `prefix`."""
+    return prefix + secrets.token_hex(_RANDOM_BYTES)
+
+
+def _fit(name: str, suffix: str, limit: int) -> str:
+    whole = name + suffix
+    if len(os.fsencode(whole)) <= limit:
+        return whole
+    # "<head>~<hash>": the hash tells apart long names that share a head. fsdecode/fsencode
+    # round-trip any bytes, so a multi-byte character cut in half still counts its bytes.
+    digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_HASH_CHARS]
+    room = max(0, limit - len(os.fsencode(suffix)) - len(digest) - 1)
+    head = os.fsdecode(os.fsencode(name)[:room])
+    return f"{head}~{digest}{suffix}"

@@ -1,0 +1,153 @@
+"""A spy on the system calls of a save: which files were written, synced, linked and renamed.
+
+The library works relative to open directories (`open(name, dir_fd=...)`), so the spy keeps
+the path behind every descriptor it saw opened and reports full paths.
+"""
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+Event = tuple[Any, ...]
+SPIED = ("open", "write", "fsync", "replace", "link", "mkdir")
+
+
+@contextmanager
+def spying() -> Iterator[list[Event]]:
+    """Record system calls with the paths they touch, in order, while the block runs.
+
+    Events: ("write", path, bytes written), ("fsync", path), ("replace", source, target),
+    ("link", source, target), ("mkdir", path).
+    """
+    events: list[Event] = []
+    paths: dict[int, Path] = {}
+    real = {name: getattr(os, name) for name in SPIED}
+
+    def full(path: Any, dir_fd: int | None) -> Path:
+        if dir_fd is None:
+            return Path(path)
+        return paths.get(dir_fd, Path("<unknown directory>")) / str(path)
+
+    def spy_open(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
+        fd: int = real["open"](path, flags, *args, dir_fd=dir_fd)
+        paths[fd] = full(path, dir_fd)
+        return fd
+
+    def spy_write(fd: int, data: Any) -> int:
+        count: int = real["write"](fd, data)
+        events.append(("write", paths.get(fd), count))
+        return count
+
+    def spy_fsync(fd: int) -> None:
+        events.append(("fsync", paths.get(fd)))
+        real["fsync"](fd)
+
+    def spy_mkdir(path: Any, *args: Any, dir_fd: int | None = None) -> None:
+        events.append(("mkdir", full(path, dir_fd)))
+        real["mkdir"](path, *args, dir_fd=dir_fd)
+
+    def two_paths(name: str) -> Callable[..., None]:
+        def spy(
+            source: Any,
+            target: Any,
+            *,
+            src_dir_fd: int | None = None,
+            dst_dir_fd: int | None = None,
+            **options: Any,
+        ) -> None:
+            events.append((name, full(source, src_dir_fd), full(target, dst_dir_fd)))
+            real[name](source, target, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd, **options)
+
+        return spy
+
+    spies = {
+        "open": spy_open,
+        "write": spy_write,
+        "fsync": spy_fsync,
+        "replace": two_paths("replace"),
+        "link": two_paths("link"),
+        "mkdir": spy_mkdir,
+    }
+    undo = _spy_on_full_fsync(events, paths)
+    for name, spy in spies.items():
+        setattr(os, name, spy)
+    try:
+        yield events
+    finally:
+        for name, function in real.items():
+            setattr(os, name, function)
+        undo()
+
+
+def _spy_on_full_fsync(events: list[Event], paths: dict[int, Path]) -> Callable[[], None]:
+    """On macOS the data reaches the disk through fcntl(F_FULLFSYNC): record it as an fsync."""
+    if sys.platform != "darwin":
+        return lambda: None
+    import fcntl
+
+    real_fcntl = fcntl.fcntl
+
+    def spy_fcntl(fd: int, command: int, *args: Any) -> Any:
+        if command == fcntl.F_FULLFSYNC:
+            events.append(("fsync", paths.get(fd)))
+        return real_fcntl(fd, command, *args)
+
+    fcntl.fcntl = spy_fcntl  # type: ignore[assignment,unused-ignore]
+
+    def undo() -> None:
+        fcntl.fcntl = real_fcntl
+
+    return undo
+
+
+def order_problems(events: list[Event], path: Path, backup_path: Path) -> list[str]:
+    """What is wrong with the order of a save over an existing file ([] when nothing is).
+
+    The order must be: all bytes written to a temp file beside `path`, fsync of it, a hard
+    link of the old file renamed over the backup, the rename over `path`, then fsync of the
+    directory.
+    """
+    renames = [e for e in events if e[0] == "replace" and e[2] == path]
+    if len(renames) != 1:
+        return [f"expected one rename over {path}, got {renames}"]
+    temp = renames[0][1]
+    if temp.parent != path.parent or not temp.name.startswith(f".{path.name}."):
+        return [f"the temp file {temp} is not a hidden sibling of {path}"]
+    writes = [i for i, e in enumerate(events) if e[0] == "write" and e[1] == temp]
+    written = sum(events[i][2] for i in writes)
+    if written != path.stat().st_size:
+        return [f"{written} bytes written to the temp file, the file has {path.stat().st_size}"]
+    link = next((e for e in events if e[0] == "link" and e[1] == path), None)
+    if link is None:
+        return ["the old file was not linked to a backup"]
+    position = {e: i for i, e in enumerate(events)}
+    steps = {
+        "last write": writes[-1],
+        "fsync(temp)": position.get(("fsync", temp)),
+        "backup link": position[link],
+        "backup rename": position.get(("replace", link[2], backup_path)),
+        "rename": position[renames[0]],
+        "fsync(directory)": position.get(("fsync", path.parent)),
+    }
+    missing = [name for name, index in steps.items() if index is None]
+    if missing:
+        return [f"missing: {', '.join(missing)}"]
+    if list(steps.values()) != sorted(steps.values()):  # type: ignore[type-var]
+        return [f"out of order: {steps}"]
+    return []
+
+
+def unsynced_directories(events: list[Event]) -> list[str]:
+    """The directories a save created that were not fsynced after, nor their parents."""
+    problems = []
+    for index, event in enumerate(events):
+        if event[0] != "mkdir":
+            continue
+        later = {e[1] for e in events[index + 1 :] if e[0] == "fsync"}
+        problems += [
+            f"{each} not synced" for each in (event[1], event[1].parent) if each not in later
+        ]
+    return problems
