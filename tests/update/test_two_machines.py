@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import REPO, git
 from installs import make_venv
@@ -27,12 +29,11 @@ SPEC = REPO / "examples" / "batch.yml"
 class Machine:
     """A venv with stategen installed from the wheel, and a HOME, cache and TMPDIR of its own."""
 
-    def __init__(self, root: Path, wheel: Path) -> None:
+    def __init__(self, root: Path, wheel: Path, tmp: Path) -> None:
         self.root = root
         self.home = root / "home"
-        self.tmp = root / "tmp"
-        for directory in (self.home, self.tmp):
-            directory.mkdir(parents=True)
+        self.tmp = tmp
+        self.home.mkdir(parents=True)
         (self.home / ".gitconfig").write_text(
             "[user]\n\tname = Teammate\n\temail = teammate@example.invalid\n", encoding="utf-8"
         )
@@ -77,6 +78,22 @@ class Machine:
         return self.run("git", *args, cwd=cwd).stdout
 
 
+@pytest.fixture
+def machine_tmp() -> Iterator[Callable[[], Path]]:
+    """TMPDIRs that an unprivileged user can reach, as the system's is: the generated
+    suite drops privileges in some tests and works in a temp directory."""
+    made: list[Path] = []
+
+    def make() -> Path:
+        made.append(Path(tempfile.mkdtemp(prefix="stategen-machine-")))
+        made[-1].chmod(0o755)
+        return made[-1]
+
+    yield make
+    for directory in made:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def machine_paths_in(project: Path, paths: Iterable[str]) -> list[str]:
     """`file: path` for each file of the project naming one of `paths`.
 
@@ -99,11 +116,11 @@ def _add_a_field(spec: Path) -> None:
 
 
 def test_a_teammate_clones_bumps_checks_updates_and_tests(
-    tmp_path: Path, stategen_wheel: Path
+    tmp_path: Path, stategen_wheel: Path, machine_tmp: Callable[[], Path]
 ) -> None:
     """Generate and push on one machine, delete it; clone, bump, check, update, test on another."""
     remote = tmp_path / "remote.git"
-    first = Machine(tmp_path / "alice", stategen_wheel)
+    first = Machine(tmp_path / "alice", stategen_wheel, machine_tmp())
     work = first.root / "work"
     work.mkdir()
     first.stategen("new", "batch-state", "--spec", SPEC, cwd=work)
@@ -117,8 +134,9 @@ def test_a_teammate_clones_bumps_checks_updates_and_tests(
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
     assert answers["_src_path"] == template_url()
     shutil.rmtree(first.root)
+    shutil.rmtree(first.tmp)
 
-    second = Machine(tmp_path / "bob", stategen_wheel)
+    second = Machine(tmp_path / "bob", stategen_wheel, machine_tmp())
     clone = second.root / "batch-state"
     second.git("clone", "-q", str(remote), str(clone), cwd=second.root)
     _add_a_field(clone / "stategen.yml")
