@@ -96,7 +96,7 @@ class TestPackageAndDistribution:
         assert (derive_package(name), camel_case(name)) == (package, state)
 
     @pytest.mark.parametrize(
-        "name", ["json", "os", "enum", "dataclasses", "typing", "filelock", "pytest", "samples"]
+        "name", ["json", "os", "enum", "dataclasses", "typing", "filelock", "pytest", "pluggy"]
     )
     def test_shadowing_packages_are_refused(self, name: str) -> None:
         """A package may not shadow the standard library or what generated projects import."""

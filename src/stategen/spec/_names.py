@@ -10,6 +10,7 @@ from collections.abc import Collection
 
 from ..schema.problem import Problem, describe_value, show
 from ..schema.reserved import GENERATED_API, MODEL_NAMES
+from ._tooling import TOOLING_MODULES
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
@@ -18,11 +19,6 @@ _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
 #: Methods of the generated classes.
 _METHODS = frozenset({"to_dict", "from_dict"})
-#: Import names a generated project needs besides the standard library: its dependencies
-#: and the modules its tests import by plain name.
-_TAKEN_PACKAGES = frozenset(
-    {"filelock", "pytest", "mypy", "ruff", "hypothesis", "samples", "conftest", "tests"}
-)
 
 
 def identifier(name: object, what: str) -> str:
@@ -133,10 +129,11 @@ def package_name(name: object) -> str:
             f"{name!r} would shadow the standard-library module {name}; "
             f"pick another package name, e.g. '{name}_state'"
         )
-    if name in _TAKEN_PACKAGES:
+    if name in TOOLING_MODULES:
         raise Problem(
-            f"{name!r} would shadow a module the generated project imports; "
-            f"pick another package name, e.g. '{name}_state'"
+            f"{name!r} would shadow a module of the generated project's own tools (its "
+            f"tests, type checker, build or stategen); pick another package name, e.g. "
+            f"'{name}_state'"
         )
     return name
 
