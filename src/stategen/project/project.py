@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import _git
 from .._template_history import is_release_tag
-from .._template_source import template_version
+from .._template_source import is_stategen_bundle, template_version
 from ..answers import from_answers
 from ..errors import PreconditionError, SpecError
 from ..schema import Schema, SchemaVersion
@@ -132,7 +132,7 @@ class Project:
         Returns the one-line note that says so, or None when nothing changed. (An update or
         bump that renders records the URL through Copier instead.)
         """
-        if not self.recorded_source:
+        if not is_stategen_bundle(self.recorded_source):
             return None
         source = resolve_source(self.recorded_source)
         note = source_note(self.recorded_source, source)
