@@ -17,11 +17,12 @@ from typing import Any
 
 from ..codegen.drift import model_drift
 from ..errors import SpecError
-from ..evolve import Plan, check_version, detect, edge_module, fixture_for
+from ..evolve import Plan, check_version, detect, fixture_for
 from ..evolve.stubs import Stub, defines_migrate, find_stubs
 from ..project import ANSWERS_FILE, Project, SnapshotError
 from ..schema import Schema, SchemaVersion
 from ..schema.model import history_problem
+from ..schema.version import edge_module
 from ..spec import load_spec
 
 

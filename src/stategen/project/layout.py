@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evolve.writer import edge_module
-from ..schema import SchemaVersion
+from ..schema.version import SchemaVersion, edge_module
 
 SPEC_FILE = "stategen.yml"
 ANSWERS_FILE = ".copier-answers.yml"
