@@ -130,12 +130,19 @@ def _source_root() -> Path | None:
 def _pyproject(root: Path, key: str) -> Any:
     """`[project]`'s `key` in the source checkout's pyproject.toml."""
     try:
-        with (root / "pyproject.toml").open("rb") as stream:
-            return tomllib.load(stream)["project"][key]
+        return _project_table(root)[key]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
         raise TemplateError(
             f"cannot read the project's {key} from {root / 'pyproject.toml'}: {error}"
         ) from None
+
+
+@cache
+def _project_table(root: Path) -> dict[str, Any]:
+    """The `[project]` table of the checkout's pyproject.toml, read once per process."""
+    with (root / "pyproject.toml").open("rb") as stream:
+        table: dict[str, Any] = tomllib.load(stream)["project"]
+    return table
 
 
 def _metadata() -> Any:
