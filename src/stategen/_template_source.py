@@ -30,6 +30,8 @@ INSTALLED_BUNDLE = _PACKAGE_DIR / "_template" / history.BUNDLE_NAME
 _REPOSITORY = "repository"
 #: What that URL may look like: it is written into generated files (answers, CI workflow).
 _PUBLIC_URL = re.compile(r"https://[A-Za-z0-9._/-]+")
+#: The CI requirement, as copier.yml's validator accepts it (the version: PEP 440 characters).
+_REQUIREMENT = re.compile(r"stategen @ git\+https://[A-Za-z0-9._/-]+@v[0-9A-Za-z.+!-]+")
 
 
 def default_template_source() -> str:
@@ -56,7 +58,10 @@ def stategen_requirement() -> str:
     The requirement names the public repository (pip builds stategen from that tag), so it
     works before stategen is on the package index, and it pins the exact release.
     """
-    return f"stategen @ git+{template_url()}@{default_template_ref()}"
+    requirement = f"stategen @ git+{template_url()}@{default_template_ref()}"
+    if not _REQUIREMENT.fullmatch(requirement):  # it is written into the generated CI
+        raise TemplateError(f"stategen's version cannot be pinned in a requirement: {requirement}")
+    return requirement
 
 
 def template_version() -> str:

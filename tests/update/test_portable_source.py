@@ -82,6 +82,17 @@ class TestRecordedSource:
         assert "${{ matrix.os }}" in workflow
         assert yaml.safe_load(workflow)["jobs"]["test"]["runs-on"] == "${{ matrix.os }}"
 
+    def test_the_pin_is_validated_before_it_is_written(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The requirement goes into a workflow file: a version that is not PEP 440
+        characters is refused, never written (the line above is the positive control)."""
+        import stategen._template_source as source
+
+        monkeypatch.setattr(source, "template_version", lambda: '0.1.0" && curl evil')
+        with pytest.raises(TemplateError, match="cannot be pinned"):
+            source.stategen_requirement()
+
 
 class TestHealing:
     @pytest.mark.parametrize("old", OLD_SOURCES, ids=["cache", "site-packages"])
