@@ -15,7 +15,7 @@ from typing import Any
 from . import _generator
 from ._contenders import Contender, Document, FloorLocked, Guarantee, durable_write
 from ._contention import Contention, contend
-from ._evolution import Pair, bump_time, update_vs_copier
+from ._evolution import Pair, bump_time, check_time, update_vs_copier
 from ._machine import describe
 from ._payload import KB, MB, sized_batch_state
 from ._setup import FLOOR, FLOOR_LOCKED, OURS, Setup
@@ -320,10 +320,10 @@ def _generator_figures(config: Config, results: Results, log: Callable[[str], No
     results.help = _attempt(lambda: _generator.help_time(config.help_repeat))
     log("generator: new vs copier copy")
     results.new = _attempt(lambda: _generator.new_vs_copier(config.new_repeat))
-    for command in ("bump", "update"):
+    measures = {"bump": bump_time, "check": check_time, "update": update_vs_copier}
+    for command, measure in measures.items():
         if _generator.command_available(command):
             log(f"generator: {command}")
-            measure = update_vs_copier if command == "update" else bump_time
             results.more_commands[command] = _attempt(partial(measure, config.new_repeat))
         else:
             results.more_commands[command] = "not available in this stategen"

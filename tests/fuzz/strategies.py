@@ -33,7 +33,9 @@ NASTY_TEXT = st.one_of(
     ),
     st.text(
         alphabet=st.characters(
-            codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n\t"
+            codec="utf-8",
+            exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"),
+            include_characters="\n\t\u200c\u200d",
         ),
         max_size=40,
     ),

@@ -21,10 +21,10 @@ from ..schema import (
     Named,
     Nullable,
     Record,
-    SchemaVersion,
     TypeExpr,
     named_types,
 )
+from ..schema.version import edge_module
 from .detector import Plan
 from .operations import ChangeType, Operation, RenameField
 from .operations.base import REMOVE
@@ -49,11 +49,6 @@ def _dict_of(convert: Convert) -> Convert:
     """`convert` applied to every value of a dict."""
     return lambda values: {key: convert(value) for key, value in values.items()}''',
 }
-
-
-def edge_module(old: SchemaVersion | str, new: SchemaVersion | str) -> str:
-    """`v1_0_0_to_v1_1_0`: the module of the step from version `old` to `new`."""
-    return f"v{str(old).replace('.', '_')}_to_v{str(new).replace('.', '_')}"
 
 
 def write_migration(plan: Plan) -> str:

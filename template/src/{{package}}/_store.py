@@ -13,7 +13,7 @@ from ._codec import decode, encode
 from ._directory import Directory
 from ._locate import Location, Locator
 from ._lock import lock_for
-from ._migrate import Step, migrate, parse_version
+from ._migrate import Step, migrate, parse_version, rejected
 from ._regular import check_replaceable, read_regular, refuse_unless_regular
 from ._trust import trusted
 from .errors import (
@@ -237,17 +237,17 @@ class StateStore(Generic[T]):
         data = _document.parse(raw, path)
         # A file without a version predates versioning: it is the first released version.
         version = data.pop(VERSION_KEY, self._versions[0])
-        if version != self.schema_version:
+        migrated = version != self.schema_version
+        if migrated:
             data = self._upgrade(data, version, path)
-        after = f" (after migrating from {version})" if version != self.schema_version else ""
         try:
             return decode(self.state_type, data), version
-        except StateValidationError as error:
-            raise StateCorruptError(path, str(error) + after, field=error.field) from None
-        except RecursionError:
-            raise StateCorruptError(path, "the state is nested too deeply" + after) from None
-        except ValueError as error:  # e.g. a number too long to convert
-            raise StateCorruptError(path, _short(str(error)) + after) from None
+        except (RecursionError, ValueError) as error:  # ValueError: StateValidationError, huge ints
+            reason = _invalid(error)
+            if migrated:  # the migration's output, not the file, is what the model rejects
+                raise rejected(self._steps[-1], reason, path) from error
+            field = error.field if isinstance(error, StateValidationError) else None
+            raise StateCorruptError(path, reason, field=field) from None
 
     def _upgrade(self, data: dict[str, Any], version: object, path: Path) -> dict[str, Any]:
         if not isinstance(version, str) or (found := parse_version(version)) is None:
@@ -261,12 +261,10 @@ class StateStore(Generic[T]):
             raise StateVersionError(path, version, self.schema_version, reason)
         try:
             return migrate(data, version, self._steps)
-        except StateMigrationError as error:
-            raise StateMigrationError(error.reason, path=path) from error
-        except Exception as error:
-            raise StateMigrationError(
-                f"migrating from {version} failed: {error!r}", path=path
-            ) from error
+        except StateMigrationError as error:  # the same error, naming the file too
+            raise StateMigrationError(error.reason, path=path, step=error.step) from (
+                error.__cause__
+            )
 
     def _serialize(self, state: T) -> bytes:
         if type(state) is not self.state_type:
@@ -377,6 +375,15 @@ class StateStore(Generic[T]):
         if version != self.schema_version:
             return [".bak", f".v{version}.bak"]
         return [".bak"]
+
+
+def _invalid(error: Exception) -> str:
+    """Why decoding failed, in a few words."""
+    if isinstance(error, RecursionError):
+        return "the state is nested too deeply"
+    if isinstance(error, StateValidationError):
+        return str(error)
+    return _short(str(error))  # e.g. a number too long to convert
 
 
 def _short(text: str, limit: int = 200) -> str:
