@@ -26,10 +26,13 @@ def spying() -> Iterator[list[Event]]:
     paths: dict[int, Path] = {}
     real = {name: getattr(os, name) for name in SPIED}
 
+    def where(fd: int) -> Path | None:
+        return paths.get(fd) or _path_of(fd)
+
     def full(path: Any, dir_fd: int | None) -> Path:
         if dir_fd is None:
             return Path(path)
-        return paths.get(dir_fd, Path("<unknown directory>")) / str(path)
+        return (where(dir_fd) or Path("<unknown directory>")) / str(path)
 
     def spy_open(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
         fd: int = real["open"](path, flags, *args, dir_fd=dir_fd)
@@ -38,11 +41,11 @@ def spying() -> Iterator[list[Event]]:
 
     def spy_write(fd: int, data: Any) -> int:
         count: int = real["write"](fd, data)
-        events.append(("write", paths.get(fd), count))
+        events.append(("write", where(fd), count))
         return count
 
     def spy_fsync(fd: int) -> None:
-        events.append(("fsync", paths.get(fd)))
+        events.append(("fsync", where(fd)))
         real["fsync"](fd)
 
     def spy_mkdir(path: Any, *args: Any, dir_fd: int | None = None) -> None:
@@ -80,6 +83,15 @@ def spying() -> Iterator[list[Event]]:
         for name, function in real.items():
             setattr(os, name, function)
         undo()
+
+
+def _path_of(fd: int) -> Path | None:
+    """The path behind a descriptor opened before the spy started (the library keeps its
+    directory and files open between operations); None where the system cannot say."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _spy_on_full_fsync(events: list[Event], paths: dict[int, Path]) -> Callable[[], None]:

@@ -63,13 +63,17 @@ class StateLock:
     def __init__(self) -> None:
         self._mutex = threading.Lock()
         self._owner: int | None = None
+        # The lock file, kept open between operations (descriptor, device, inode): opening
+        # and checking it for each one cost several times what locking it does.
+        self._file: tuple[int, int, int] | None = None
 
     @contextmanager
     def held(
         self, directory: Directory, name: str, data_path: Path, timeout: float | None
-    ) -> Iterator[None]:
+    ) -> Iterator[int]:
         """Hold the lock `name` in `directory` for the block (timeout None: wait for ever).
 
+        Yields the lock file's descriptor, which only the holder may write (see `_temps`).
         StateLockTimeout after `timeout` seconds; StateWriteError when the lock file cannot
         be opened, and StateUnsafePathError when it is not one this library may use.
         """
@@ -81,26 +85,64 @@ class StateLock:
         if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
             raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
         try:
+            fd = self._acquire(directory, name, data_path, deadline, timeout)
+            self._owner = threading.get_ident()
+            try:
+                yield fd
+            finally:
+                self._owner = None
+                with contextlib.suppress(OSError):
+                    filelock.unlock_descriptor(fd)
+        finally:
+            self._mutex.release()
+
+    def forget(self) -> None:
+        """Close the lock file kept open (in a forked child: the parent's lock stays held)."""
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._file[0])
+            self._file = None
+
+    def _acquire(
+        self,
+        directory: Directory,
+        name: str,
+        data_path: Path,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> int:
+        lock_path = directory.where(name)
+        for _ in range(3):
+            fd, device, inode = self._open(directory, name, data_path)
+            _take(fd, deadline, data_path, lock_path, timeout)
+            # The name must still lead to the file just locked: a lock file removed or
+            # replaced since it was opened would let a writer opening the name now lock
+            # another file, and two writers would both hold "the" lock.
+            try:
+                found = directory.lstat(name)
+            except OSError as error:
+                filelock.unlock_descriptor(fd)
+                raise StateWriteError(data_path, error) from error
+            if found is not None and (found.st_dev, found.st_ino) == (device, inode):
+                return fd
+            filelock.unlock_descriptor(fd)
+            self.forget()
+        raise StateWriteError(
+            data_path,
+            FileNotFoundError(errno.ENOENT, "the lock file keeps being replaced", lock_path),
+        )
+
+    def _open(self, directory: Directory, name: str, data_path: Path) -> tuple[int, int, int]:
+        if self._file is None:
             try:
                 fd = _open_lock_file(directory, name, data_path)
+                status = os.fstat(fd)
             except StateError:
                 raise
             except OSError as error:  # the lock file cannot be created or opened
                 raise StateWriteError(data_path, error) from error
-            try:
-                _take(fd, deadline, data_path, lock_path, timeout)
-                self._owner = threading.get_ident()
-                try:
-                    yield
-                finally:
-                    self._owner = None
-                    # Closing the descriptor (below) releases the lock too, whatever this says.
-                    with contextlib.suppress(OSError):
-                        filelock.unlock_descriptor(fd)
-            finally:
-                os.close(fd)
-        finally:
-            self._mutex.release()
+            self._file = (fd, status.st_dev, status.st_ino)
+        return self._file
 
 
 def _take(
@@ -189,10 +231,10 @@ def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
     whatever path (or link) each was given.
     """
     try:
-        here = directory.stat()
+        device, inode = directory.identity()
     except OSError as error:
         raise StateWriteError(data_path, error) from error
-    key = (here.st_dev, here.st_ino, os.path.normcase(name))
+    key = (device, inode, os.path.normcase(name))
     with _locks_guard:
         lock = _locks.get(key)
         if lock is None:
@@ -202,8 +244,11 @@ def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
 
 def _forget_locks_in_child() -> None:
     # A forked child must not reuse the parent's locks: a mutex another parent thread held at
-    # the fork would never be released.
+    # the fork would never be released. Closing the child's copies of the lock files leaves
+    # the parent's locks held: flock belongs to the open file, which the parent still has.
     global _locks, _locks_guard
+    for lock in _locks.values():
+        lock.forget()
     _locks = {}
     _locks_guard = threading.Lock()
 
