@@ -6,9 +6,6 @@ import os
 import sys
 
 _POSITIONAL = hasattr(os, "pread") and hasattr(os, "pwrite")
-# fdatasync skips the metadata a later read does not need (the times); where it is missing,
-# fsync does the same job and more.
-_DATASYNC = getattr(os, "fdatasync", os.fsync)
 
 
 def read_at(fd: int, offset: int, size: int) -> bytes:
@@ -53,8 +50,15 @@ def flush_data(fd: int) -> None:
     For a write into space the file already has (its size unchanged), that is less work for
     the filesystem than a full fsync.
     """
-    if not _full_flush(fd):
-        _DATASYNC(fd)
+    if _full_flush(fd):
+        return
+    # fdatasync skips the metadata a later read does not need (the times); where it is
+    # missing, fsync does the same job and more. Looked up at each call, like every system
+    # call here, so that the tests' spies and faults see it.
+    if hasattr(os, "fdatasync"):
+        os.fdatasync(fd)
+    else:
+        os.fsync(fd)
 
 
 def reserve(fd: int, size: int) -> None:

@@ -15,6 +15,7 @@ items and at 500,000. A snapshot without a journal is compared byte for byte ins
 a save reads it anyway.
 """
 
+import contextlib
 import json
 import os
 import threading
@@ -29,7 +30,7 @@ from . import _document, _names, _patch, _records, _snapshot
 from ._directory import Directory
 from ._journal import JournalFile, capacity
 from ._locate import Location, Locator
-from ._lock import lock_for
+from ._lock import StateLock, lock_for
 from ._regular import open_regular, read_regular, read_whole, refuse_unless_regular
 from ._storage import GOOD, Engine, Previous, Session, Stored
 from ._temps import Temps, sweep
@@ -99,13 +100,20 @@ class _Cache:
             and found.st_ctime_ns == held.st_ctime_ns
         )
 
-    def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.journal is not None:
-            self.journal.close()
-            self.journal = None
+    def close(self, _close: Callable[[int], None] = os.close) -> None:
+        fd, self.fd = self.fd, None
+        journal, self.journal = self.journal, None
+        if fd is not None:
+            _close(fd)
+        if journal is not None:
+            journal.close(_close)
+
+    def __del__(self) -> None:
+        # A manager let go (or never closed) must not keep its files open.
+        try:  # noqa: SIM105 - contextlib may be gone when this runs at interpreter exit
+            self.close()
+        except OSError:
+            pass
 
 
 class _Names:
@@ -130,6 +138,7 @@ class FileEngine(Engine):
         self._mutex = threading.RLock()  # guards _cache between this engine's threads
         self._cache: _Cache | None = None
         self._known_names: tuple[str, int, _Names] | None = None
+        self._lock: StateLock | None = None
         self._reading = _Failing(StateReadError, path)
         self._writing = _Failing(StateWriteError, path)
         _engines.add(self)
@@ -164,7 +173,8 @@ class FileEngine(Engine):
             directory = place.directory
             assert directory is not None  # place(writing=True) made it
             names = self.names(directory, place.name)
-            lock = lock_for(directory, names.lock, self.path)
+            # Kept: the process's one lock of this file lives while a manager of it does.
+            lock = self._lock = lock_for(directory, names.lock, self.path)
             with lock.held(directory, names.lock, self.path, timeout) as lock_fd:
                 temps = Temps(lock_fd, directory, names.temp_prefix)
                 try:
@@ -411,9 +421,11 @@ class FileSession(Session):
         self._temps = temps
         self._origin = engine.path
 
-    def current(self) -> Stored | None:
+    def current(self, *, afresh: bool = False) -> Stored | None:
         engine = self._engine
         with engine._mutex, engine._reading:
+            if afresh:
+                engine._drop()
             found = self._directory.lstat(self._name)
             if found is None:
                 engine._drop()
@@ -590,6 +602,14 @@ class FileSession(Session):
         if cache is not None:
             cache.journal = None  # handed to the new cache, or closed below
             cache.close()
+        if len(keep) > 1 and keep[-1].source == journal_name:
+            # The journal now also lives on as `.journal.corrupt`: emptying it in place
+            # would empty that too. A new one is made at the next update.
+            if journal is not None:
+                journal.close()
+                journal = None
+            with contextlib.suppress(FileNotFoundError):
+                directory.unlink(journal_name)
         return self._cache_written(stored, data, generation, journal, journal_name)
 
     def _cache_written(

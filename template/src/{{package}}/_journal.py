@@ -13,6 +13,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from . import _atomic, _records
@@ -114,8 +115,10 @@ class JournalFile:
             raise FileNotFoundError(errno.ENOENT, "the new journal vanished", directory.where(name))
         return journal
 
-    def close(self) -> None:
-        os.close(self.fd)
+    def close(self, _close: Callable[[int], None] = os.close) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            _close(fd)
 
     def is_at(self, directory: Directory, name: str) -> bool:
         """Whether `name` in `directory` is still this file."""

@@ -11,7 +11,8 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -96,12 +97,18 @@ class StateLock:
         finally:
             self._mutex.release()
 
-    def forget(self) -> None:
+    def forget(self, _close: Callable[[int], None] = os.close) -> None:
         """Close the lock file kept open (in a forked child: the parent's lock stays held)."""
-        if self._file is not None:
-            with contextlib.suppress(OSError):
-                os.close(self._file[0])
-            self._file = None
+        held, self._file = self._file, None
+        if held is not None:
+            try:  # noqa: SIM105 - contextlib may be gone when this runs at interpreter exit
+                _close(held[0])
+            except OSError:
+                pass
+
+    def __del__(self) -> None:
+        # The managers of a file keep its lock while they live; the last one gone closes it.
+        self.forget()
 
     def _acquire(
         self,
@@ -220,7 +227,10 @@ def _check_lock_file(
         )
 
 
-_locks: dict[tuple[int, int, str], StateLock] = {}
+# Weak: a lock lives as long as a manager of its file does, and its open file with it.
+_locks: "weakref.WeakValueDictionary[tuple[int, int, str], StateLock]" = (
+    weakref.WeakValueDictionary()
+)
 _locks_guard = threading.Lock()
 
 
@@ -228,7 +238,7 @@ def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
     """The one StateLock of the lock file `name` in `directory`, for this process.
 
     Keyed by the directory's identity, not its path: every store of one file shares it,
-    whatever path (or link) each was given.
+    whatever path (or link) each was given. The caller keeps it while it may need it.
     """
     try:
         device, inode = directory.identity()
@@ -247,9 +257,9 @@ def _forget_locks_in_child() -> None:
     # the fork would never be released. Closing the child's copies of the lock files leaves
     # the parent's locks held: flock belongs to the open file, which the parent still has.
     global _locks, _locks_guard
-    for lock in _locks.values():
+    for lock in list(_locks.values()):
         lock.forget()
-    _locks = {}
+    _locks = weakref.WeakValueDictionary()
     _locks_guard = threading.Lock()
 
 

@@ -90,7 +90,8 @@ class Progress:
         items, completed, failed = self._names
         self._items = set(fields[items])
         self._completed = Counter(fields[completed])
-        self._failed = Counter(fields[failed])
+        failures = fields[failed]
+        self._failed = Counter(failures.keys() if self._failed_is_dict else failures)
         self._cursor = 0
         self._stale = False
 

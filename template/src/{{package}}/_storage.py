@@ -92,8 +92,12 @@ class Session(ABC):
     """One exclusive read-modify-write of the state, opened by `Engine.session`."""
 
     @abstractmethod
-    def current(self) -> Stored | None:
-        """The state now, or None when nothing is stored; StateCorruptError if damaged."""
+    def current(self, *, afresh: bool = False) -> Stored | None:
+        """The state now, or None when nothing is stored; StateCorruptError if damaged.
+
+        `afresh`: read and check every byte again, trusting nothing remembered from earlier
+        reads (`recover()` judges the stored state itself, not a copy in memory).
+        """
 
     @abstractmethod
     def salvage(self) -> Stored | None:

@@ -159,7 +159,7 @@ class StateStore(Generic[T]):
         with self._engine.session(self.lock_timeout) as session:
             session.tidy()
             try:
-                stored = session.current()
+                stored = session.current(afresh=True)
                 if stored is not None:
                     return self._decode(stored, self.path)
             except _DAMAGE:
