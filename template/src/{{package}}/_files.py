@@ -26,9 +26,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, NoReturn
 
-from . import _document, _names, _patch, _records, _snapshot
+from . import _document, _journal, _names, _patch, _records, _snapshot
 from ._directory import Directory
-from ._journal import JournalFile, capacity
+from ._journal import JournalFile
 from ._locate import Location, Locator
 from ._lock import StateLock, lock_for
 from ._regular import open_regular, read_regular, read_whole, refuse_unless_regular
@@ -547,7 +547,7 @@ class FileSession(Session):
 
     def _journal_for_append(self, cache: _Cache) -> JournalFile:
         """The journal, writable, with no torn tail: made now if there is none."""
-        room = capacity(len(cache.raw))
+        room = _journal.capacity(len(cache.raw))
         journal = cache.journal
         name = self._names.journal
         if journal is None:
@@ -640,7 +640,7 @@ class FileSession(Session):
                     directory, journal_name, self._origin, status.st_uid, writing=True
                 )
             if journal is not None and engine.journal:
-                journal.reset(capacity(len(data)))
+                journal.reset(_journal.capacity(len(data)))
                 cache.journal, cache.scanned = journal, True
             elif journal is not None:
                 journal.close()  # superseded by a snapshot without a journal
