@@ -150,11 +150,14 @@ class JournalFile:
             raise
 
     def cut(self, offset: int, size: int) -> None:
-        """Drop everything from `offset` on (a torn tail), keeping `size` bytes of room, synced."""
+        """Drop everything from `offset` on (a torn tail), keeping `size` bytes of room.
+
+        Not synced here: the sync of the record appended next makes the cut durable with
+        it, and until then the torn bytes are as harmless as they were.
+        """
         os.ftruncate(self.fd, offset)
         reserve(self.fd, size)
         self.size = size
-        flush_data(self.fd)
 
     def reset(self, size: int) -> None:
         """Empty the journal for a new snapshot generation, with `size` bytes of room.
