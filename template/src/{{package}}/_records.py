@@ -87,10 +87,10 @@ def scan(
     payloads = found.payloads
     view = memoryview(data)
     position, size = 0, len(data)
-    unpack, crc32, head = _HEAD.unpack_from, zlib.crc32, HEAD_SIZE
-    while position + head <= size:
+    unpack, crc32 = _HEAD.unpack_from, zlib.crc32
+    while position + HEAD_SIZE <= size:
         crc, length, number, owner = unpack(data, position)
-        stop = position + head + length
+        stop = position + HEAD_SIZE + length
         if owner != generation or number != sequence or length == 0:
             break
         if stop > size:
@@ -98,7 +98,7 @@ def scan(
             break
         if crc != crc32(view[position + 4 : stop]):
             break
-        payloads.append((offset + position, bytes(view[position + head : stop])))
+        payloads.append((offset + position, bytes(view[position + HEAD_SIZE : stop])))
         sequence += 1
         position = stop
     found.sequence = sequence
@@ -139,7 +139,7 @@ def _later_record(
             continue
         crc, length, number, _ = _HEAD.unpack_from(data, start)
         stop = start + HEAD_SIZE + length
-        if length and number >= sequence and stop <= len(data):
-            if crc == zlib.crc32(view[start + 4 : stop]):
-                return start
+        good = length and number >= sequence and stop <= len(data)
+        if good and crc == zlib.crc32(view[start + 4 : stop]):
+            return start
     return None
