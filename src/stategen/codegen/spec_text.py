@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from ..schema import Factory, Field, Schema
+from ..spec import rules_of
 
 _HEADER = (
     "# The state schema of this project. Edit it, set a new version, then run\n"
@@ -55,6 +56,7 @@ def _field(item: Field) -> str:
         parts.append(f"default_factory: {item.default.name}")
     elif item.default is not None:
         parts.append(f"default: {_text(item.default.stored())}")
+    parts += [f"{key}: {_text(value)}" for key, value in rules_of(item.type).items()]
     if item.doc:
         parts.append(f"doc: {_text(item.doc)}")
     return "{" + ", ".join(parts) + "}"

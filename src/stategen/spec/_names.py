@@ -16,7 +16,7 @@ _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
 #: Methods of the generated classes.
-_METHODS = frozenset({"to_dict", "from_dict"})
+_METHODS = frozenset({"to_dict", "from_dict", "validate"})
 #: Import names a generated project needs besides the standard library: its dependencies
 #: and the modules its tests import by plain name.
 _TAKEN_PACKAGES = frozenset(
