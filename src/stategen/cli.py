@@ -123,6 +123,32 @@ def check(
 
 
 @app.command()
+def schema(
+    project: Annotated[
+        Path, typer.Option("--project", "-p", help="The project's top directory.")
+    ] = Path("."),
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="A released schema version (default: the newest)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write it here instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the JSON Schema (draft 2020-12) of the state file of a released version."""
+    from .commands.schema import schema as run_schema
+    from .commands.schema import write_schema
+
+    with reporting_errors():
+        text = run_schema(project, version=version)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_schema(text, output)
+            typer.echo(f"Wrote {output}")
+
+
+@app.command()
 def update(
     project: Annotated[
         Path, typer.Argument(help="The project's top directory (a clean git worktree).")

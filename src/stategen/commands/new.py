@@ -1,4 +1,4 @@
-"""`stategen new`: validate a spec, then render the template into a fresh directory."""
+"""`stategen new`: validate a spec, then render the template and the JSON Schema into a new dir."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any
 from .._copier import copy_template
 from .._template_source import default_template_source
 from ..codegen.template import template_answers
-from ..errors import SpecError
+from ..errors import DestinationError, SpecError
+from ..json_schema import json_schema_text
+from ..project import Project
 from ..spec import load_spec
 
 
@@ -60,7 +62,19 @@ def new(
         vcs_ref=vcs_ref,
         defaults=not interactive,
     )
+    _write_json_schema(dest)
     return GeneratedProject(dest=dest, package=package, state=state)
+
+
+def _write_json_schema(dest: Path) -> None:
+    """The JSON Schema of the first version's state file (`stategen bump` adds the others)."""
+    project = Project.open(dest, "new")
+    path = project.layout.json_schema(project.schema.version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json_schema_text(project.schema), encoding="utf-8")
+    except OSError as error:
+        raise DestinationError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def _read_text(path: Path) -> str:
