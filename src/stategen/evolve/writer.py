@@ -30,7 +30,7 @@ from ..schema import (
     named_types,
 )
 from .detector import Plan
-from .operations import ChangeType, Operation, RenameField
+from .operations import ConvertValues, Operation, RenameField
 from .operations.base import REMOVE
 
 # Generic helpers, written into a module only when its code uses them.
@@ -178,7 +178,7 @@ class _Writer:
         """(old field, new name, converter) for kept fields holding changed named types."""
         scope_ops = self.plan.in_scope(new.name)
         renames = {op.old: op.field for op in scope_ops if isinstance(op, RenameField)}
-        retyped = {op.field for op in scope_ops if isinstance(op, ChangeType)}
+        retyped = {op.field for op in scope_ops if isinstance(op, ConvertValues)}
         found = []
         for before in sorted(old.fields, key=lambda f: renames.get(f.name, f.name)):
             after = renames.get(before.name, before.name)

@@ -32,7 +32,7 @@ class LiteralOf(TypeExpr):
     values: tuple[str | int | bool, ...]
 
     def __str__(self) -> str:
-        return f"Literal[{', '.join(_spelling(value) for value in self.values)}]"
+        return f"Literal[{', '.join(spelling(value) for value in self.values)}]"
 
     def annotation(self) -> serializer.Node:
         return serializer.subscript("Literal", *(_node(value) for value in self.values))
@@ -49,7 +49,7 @@ class LiteralOf(TypeExpr):
     def default(self, value: Any, check: DefaultCheck) -> Any:
         if self.accepts(value, NO_DEFINITIONS):
             return value
-        listing = ", ".join(_spelling(allowed) for allowed in self.values)
+        listing = ", ".join(spelling(allowed) for allowed in self.values)
         raise Problem(f"the default {show(value)} is not one of {listing}")
 
     def python(self, value: Any, definitions: Definitions) -> serializer.Node:
@@ -127,7 +127,8 @@ def _typed(value: Any) -> tuple[type, Any]:
     return (type(value), value)
 
 
-def _spelling(value: str | int | bool) -> str:
+def spelling(value: str | int | bool) -> str:
+    """A Literal value as the spec and the model write it: `\"fast\"`, `7`, `True`."""
     return _node(value).inline()
 
 
