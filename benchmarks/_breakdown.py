@@ -31,9 +31,10 @@ WRITE = "write"
 FSYNC = "fsync (file + directory)"
 RENAME = "rename"
 BACKUP = "backup hard link (.bak)"
-SWEEP = "sweep temp files (listdir)"
+TEMPS = "temp names kept in the lock file"
 WALK = "find the directory (one open if unchanged, else a walk)"
 LOCK = "lock acquire + release"
+CURRENT = "read current file (backup decision)"
 OTHER = "other"
 
 # (module of the generated package, or json/os/filelock; attribute, `.` walks into a class;
@@ -46,9 +47,10 @@ SAVE_PHASES: Spec = (
     ("_lock", "_open_lock_file", LOCK),
     ("filelock", "lock_descriptor", LOCK),
     ("filelock", "unlock_descriptor", LOCK),
-    ("_atomic", "sweep_temps", SWEEP),
-    ("_store", "StateStore._current", "read current file (backup decision)"),
-    ("_store", "StateStore._keep_current", "read current file (backup decision)"),
+    ("_temps", "Temps.remove_leftovers", TEMPS),
+    ("_temps", "Temps.done", TEMPS),
+    ("_files", "FileSession.current", CURRENT),
+    ("_snapshot", "current", CURRENT),
     ("_atomic", "_create_temp", CREATE),
     ("_atomic", "_copy_owner_and_mode", CREATE),
     ("os", "open", CREATE),  # the floor's temp file; for both, the directory opened to fsync
@@ -57,10 +59,12 @@ SAVE_PHASES: Spec = (
     ("os", "fsync", FSYNC),
     ("_atomic", "link_atomic", BACKUP),
     ("os", "replace", RENAME),
+    ("_files", "FileSession._cache_written", "keep the new file open for the next operation"),
 )
 LOAD_PHASES: Spec = (
     ("_locate", "Locator.locate", WALK),
-    ("_store", "StateStore._read", "read file"),
+    ("_files", "open_regular", "read file"),
+    ("_files", "read_whole", "read file"),
     ("_document", "_checksum_matches", "checksum (CRC-32)"),
     ("_document", "_DECODER.decode", "JSON parse"),
     ("_document", "_STRICT_DECODER.decode", "JSON parse"),
@@ -70,7 +74,8 @@ FLOOR_STEPS = frozenset({CREATE, WRITE, FSYNC, RENAME})
 
 
 def breakdown_of(ours: Any, document: Document, floor: Any, *, rounds: int) -> dict[str, Phases]:
-    """Median seconds per phase: "save" and "floor" (timed in turns), then "load"."""
+    """Median seconds per phase: "save" and "floor" (timed in turns), then "load" of a file
+    changed since the manager read it (the load that parses)."""
     manager = ours.manager
     state = ours.state_of(document)
     package = sys.modules[ours.module.__name__]
@@ -80,7 +85,7 @@ def breakdown_of(ours: Any, document: Document, floor: Any, *, rounds: int) -> d
         {"save": lambda: manager.save(state), "floor": lambda: floor.save(document)},
         rounds,
     )
-    return {**saves, **_measure(package, LOAD_PHASES, {"load": manager.load}, rounds)}
+    return {**saves, **_measure(package, LOAD_PHASES, {"load": ours.load_changed}, rounds)}
 
 
 def _measure(

@@ -1,4 +1,5 @@
-"""`stategen update` and `stategen bump` on a generated project, each beside plain Copier.
+"""`stategen update`, `bump` and `check` on a generated project, beside plain Copier where
+it has a counterpart.
 
 Updates need two template versions. The harness builds a throwaway template repository from
 this checkout's `copier.yml` and `template/`: tag v0.0.1, a one-line README change, tag v0.0.2.
@@ -116,3 +117,12 @@ def bump_time(repeat: int) -> Pair:
         return Pair(
             Summary.of(times), None, None, "add a field with a default, version 1.0.0 → 1.1.0"
         )
+
+
+def check_time(repeat: int) -> Pair:
+    """`stategen check` of a freshly generated, committed project: the CI gate."""
+    with tempfile.TemporaryDirectory(prefix="stategen-bench-check-") as scratch:
+        project = _project(Path(scratch), "check")
+        stategen().time("check", cwd=project)  # warm the OS file cache and the bytecode cache
+        times = [stategen().time("check", cwd=project) for _ in range(repeat)]
+        return Pair(Summary.of(times), None, None, "the example project, freshly generated")

@@ -111,7 +111,9 @@ def new_vs_copier(repeat: int) -> NewVsCopier:
         root = Path(scratch)
         first = generate_example(root / "first")
         answers: dict[str, Any] = yaml.safe_load((first / ".copier-answers.yml").read_text())
-        source = str(answers["_src_path"])
+        # The project records the template's public URL; stategen reads it from its own
+        # bundle, and so does the plain Copier run here (offline, as a user would).
+        source = _local_template()
         data = root / "answers.yml"
         data.write_text(yaml.safe_dump({k: v for k, v in answers.items() if not k.startswith("_")}))
         copy_args: list[str | Path] = ["copy", "--quiet", "--defaults", "--data-file", data]
@@ -127,6 +129,19 @@ def new_vs_copier(repeat: int) -> NewVsCopier:
         return NewVsCopier(
             Summary.of(new_times), Summary.of(copier_times), Summary.of(ratios), source
         )
+
+
+def _local_template() -> str:
+    """The history bundle of the stategen under test, as that stategen finds it."""
+    probe = "from stategen._template_source import default_template_source as s; print(s())"
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=stategen().env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
 
 
 def command_available(name: str) -> bool:

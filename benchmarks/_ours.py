@@ -75,3 +75,18 @@ class Ours(Contender):
     def increment(self) -> None:
         with self.manager.transaction() as state:
             setattr(state, COUNTER, getattr(state, COUNTER) + 1)
+
+    def serialize(self, document: Document) -> bytes:
+        """What a save does before it touches a file: validate, encode and frame the state."""
+        package = self.module.__name__
+        codec = importlib.import_module(f"{package}._codec")
+        framing = importlib.import_module(f"{package}._document")
+        data: bytes = framing.serialize(
+            self.manager.schema_version, codec.encode(self.state_of(document))
+        )
+        return data
+
+    def load_changed(self) -> None:
+        """load() as after another writer changed the file: nothing remembered serves."""
+        self.manager._engine._drop()  # what a changed file's new bytes would do
+        self.manager.load()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ._payload import human
 
 if TYPE_CHECKING:
+    from ._journal import UpdatePoint
     from ._run import ScalePoint
 
 
@@ -95,6 +96,41 @@ def plot_breakdown(points: list[ScalePoint], kind: str, out: Path) -> bool:
     figure.savefig(out)
     plt.close(figure)
     return True
+
+
+def plot_updates(points: list[UpdatePoint], out: Path) -> bool:
+    """Log-log: microseconds per update against items, for each way to keep a batch."""
+    from ._journal import DISKCACHE, SNAPSHOT, SQLITE
+
+    plt = _pyplot()
+    if plt is None or not points:
+        return False
+    figure, axis = plt.subplots(figsize=(7, 4.5), dpi=110)
+    series = [
+        ("journal mode (compactions included)", [p.amortised() for p in points], "-o"),
+        ("snapshot mode", [_median(p.slow.get(SNAPSHOT)) for p in points], "-s"),
+        ("SQLite WAL FULL, row update", [_median(p.fast.get(SQLITE)) for p in points], "--^"),
+        ("diskcache, sqlite_synchronous=2", [_median(p.fast.get(DISKCACHE)) for p in points], ":v"),
+    ]
+    for label, values, style in series:
+        shown = [(p.items, v * 1e6) for p, v in zip(points, values, strict=True) if v]
+        if shown:
+            axis.plot(*zip(*shown, strict=True), style, label=label, markersize=4)
+    axis.set_xscale("log")
+    axis.set_yscale("log")
+    axis.set_xlabel("items in the batch")
+    axis.set_ylabel("µs per update (median)")
+    axis.set_title("The cost of one update as the batch grows")
+    axis.grid(True, which="major", alpha=0.3)
+    axis.legend(fontsize="small")
+    figure.tight_layout()
+    figure.savefig(out)
+    plt.close(figure)
+    return True
+
+
+def _median(entry: Any) -> float | None:
+    return entry.seconds.median if entry is not None else None
 
 
 def _pyplot() -> Any:

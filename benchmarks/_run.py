@@ -15,7 +15,8 @@ from typing import Any
 from . import _generator
 from ._contenders import Contender, Document, FloorLocked, Guarantee, durable_write
 from ._contention import Contention, contend
-from ._evolution import Pair, bump_time, update_vs_copier
+from ._evolution import Pair, bump_time, check_time, update_vs_copier
+from ._journal import JournalConfig, JournalResults, run_journal
 from ._machine import describe
 from ._payload import KB, MB, sized_batch_state
 from ._setup import FLOOR, FLOOR_LOCKED, OURS, Setup
@@ -23,6 +24,8 @@ from ._stats import Entry, Summary, race
 from ._syscalls import Syscalls, audit
 
 RAW_JSON = "raw json.loads of the file"
+CHANGED = "stategen load() of a file changed since it was read"
+SERIALIZE = "stategen's serialization alone (validate, encode, frame)"
 FLOOR_JSON = "floor + json.dumps of the same document"
 TXN = "stategen transaction()"
 FLOOR_RMW = "floor + filelock + read and parse"
@@ -49,6 +52,7 @@ class Config:
     contention_repeat: int  # runs each of stategen and of floor + filelock, alternating
     help_repeat: int
     new_repeat: int
+    journal: JournalConfig
 
     @classmethod
     def full(cls) -> Config:
@@ -67,6 +71,7 @@ class Config:
             contention_repeat=5,
             help_repeat=10,
             new_repeat=5,
+            journal=JournalConfig.full(),
         )
 
     @classmethod
@@ -86,6 +91,7 @@ class Config:
             contention_repeat=1,
             help_repeat=3,
             new_repeat=1,
+            journal=JournalConfig.quick(),
         )
 
     def rounds_for(self, size: int) -> int:
@@ -120,6 +126,7 @@ class Results:
     syscalls: dict[str, Syscalls] | str = "not run"
     guarantees: dict[str, Guarantee] = field(default_factory=dict)
     scale: list[ScalePoint] = field(default_factory=list)
+    journal: JournalResults | None = None
     startup: Summary | None = None
     help: Summary | str = "not run"
     new: _generator.NewVsCopier | str = "not run"
@@ -136,6 +143,8 @@ def run(config: Config, temp_parent: Path | None, log: Callable[[str], None]) ->
     try:
         ours = _generate(root / "project", results, log)
         _state_manager(config, root, ours, results, log)
+        if ours is not None:
+            results.journal = _journal(config, root / "journal", ours, log)
         _generator_figures(config, results, log)
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -208,6 +217,14 @@ def _state_manager(
     loads: dict[str, Callable[[], object]] = {RAW_JSON: built[FLOOR].load}
     loads.update({name: _load_op(c) for name, c in built.items() if name not in FLOORS})
     headline = [FLOOR, FLOOR_JSON, OURS]
+    if OURS in built:
+        from ._ours import Ours
+
+        ours_contender = built[OURS]
+        assert isinstance(ours_contender, Ours)
+        saves[SERIALIZE] = _bind(ours_contender.serialize, document)
+        headline.append(SERIALIZE)
+        loads[CHANGED] = ours_contender.load_changed
 
     log(f"save and load: stategen against the floor, {config.pair_rounds} rounds")
 
@@ -215,7 +232,9 @@ def _state_manager(
         return race(ops, baseline=baseline, rounds=config.pair_rounds, block=config.pair_block)
 
     results.save = pair({k: saves[k] for k in headline if k in saves}, FLOOR)
-    results.load = pair({k: loads[k] for k in (RAW_JSON, OURS) if k in loads}, RAW_JSON)
+    results.load = pair({k: loads[k] for k in (RAW_JSON, OURS, CHANGED) if k in loads}, RAW_JSON)
+    saves.pop(SERIALIZE, None)
+    loads.pop(CHANGED, None)
 
     locked = built[FLOOR_LOCKED]
     assert isinstance(locked, FloorLocked)
@@ -297,10 +316,14 @@ def _scale_point(config: Config, root: Path, size: int, ours: Generated | None) 
     loads: dict[str, Callable[[], object]] = {RAW_JSON: floor.load}
     breakdown: dict[str, dict[str, float]] = {}
     if ours is not None:
+        from ._ours import Ours
+
         contender = setup.build(OURS)
+        assert isinstance(contender, Ours)
         contender.save(document)
         saves[OURS] = _bind(contender.save, document)
         loads[OURS] = _load_op(contender)
+        loads[CHANGED] = contender.load_changed
         from ._breakdown import breakdown_of
 
         breakdown = breakdown_of(contender, document, floor, rounds=config.rounds_for(size))
@@ -313,6 +336,19 @@ def _scale_point(config: Config, root: Path, size: int, ours: Generated | None) 
     )
 
 
+def _journal(
+    config: Config, root: Path, ours: Generated, log: Callable[[str], None]
+) -> JournalResults:
+    from ._ours import import_generated, manager_class
+
+    module = import_generated(*ours)
+    try:
+        return run_journal(config.journal, root, module, manager_class(module), log)
+    except Exception as error:
+        log(f"  journal figures failed: {_one_line(error)}")
+        return JournalResults(problem=_one_line(error))
+
+
 def _generator_figures(config: Config, results: Results, log: Callable[[str], None]) -> None:
     results.stategen_shown = _generator.stategen().shown
     log("generator: --help")
@@ -320,10 +356,10 @@ def _generator_figures(config: Config, results: Results, log: Callable[[str], No
     results.help = _attempt(lambda: _generator.help_time(config.help_repeat))
     log("generator: new vs copier copy")
     results.new = _attempt(lambda: _generator.new_vs_copier(config.new_repeat))
-    for command in ("bump", "update"):
+    measures = {"bump": bump_time, "check": check_time, "update": update_vs_copier}
+    for command, measure in measures.items():
         if _generator.command_available(command):
             log(f"generator: {command}")
-            measure = update_vs_copier if command == "update" else bump_time
             results.more_commands[command] = _attempt(partial(measure, config.new_repeat))
         else:
             results.more_commands[command] = "not available in this stategen"
@@ -342,7 +378,7 @@ def _serializing_floor(directory: Path, document: Document) -> Callable[[], None
     return lambda: durable_write(path, json.dumps(document).encode())
 
 
-def _bind(save: Callable[[Document], None], document: Document) -> Callable[[], None]:
+def _bind(save: Callable[[Document], object], document: Document) -> Callable[[], object]:
     return lambda: save(document)
 
 

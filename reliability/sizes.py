@@ -15,6 +15,7 @@ from .evidence import EVIDENCE
 #: name: (light default, heavy size)
 SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_KILL_ITERATIONS": (25, 2000),  # SIGKILLs of a writer in the middle of a save
+    "STATEGEN_JOURNAL_KILLS": (25, 2000),  # SIGKILLs of a writer marking items in journal mode
     "STATEGEN_PROCESSES": (4, 8),  # processes racing transactions on one state file
     "STATEGEN_INCREMENTS": (50, 500),  # transactions per process (and per thread)
     "STATEGEN_BITFLIPS": (300, 2000),  # random single-bit flips of a saved file

@@ -12,6 +12,7 @@ SECTIONS = (
     "## Peers, in the same run",
     "## Contention",
     "## Scale",
+    "## Journal mode",
     "## Generator",
     "## Machine",
     "## Reproduce",
@@ -44,4 +45,5 @@ def test_quick_mode_writes_every_section(tmp_path: Path) -> None:
     for section in SECTIONS:
         assert section in page
     assert "could not be measured" not in page, page
+    assert "Not measured" not in page and "not measured:" not in page, page
     assert "Lost updates with stategen: 0 of 800 " in page

@@ -83,3 +83,30 @@ class TestRecordedSchema:
         assert len(done.stderr.strip().splitlines()) == 1
         assert ".copier-answers.yml: schema.fields[0]" in done.stderr
         assert run_stategen("check", "-p", batch_project).returncode == 0
+
+
+class TestReleasedMemberNames:
+    def test_a_released_member_keeps_its_name(self) -> None:
+        """A member named by an older rule (`café` was `CAF_`) keeps that name in later
+        releases, so user code that names it keeps working and check sees no change."""
+        import dataclasses
+
+        from stategen.project import Project
+        from stategen.schema import Member
+        from stategen.spec import parse_spec
+
+        text = "name: x\nversion: {v}\ntypes:\n  E: {{enum: [{values}]}}\nfields:\n  e: E\n"
+        released = parse_spec(text.format(v="1.0.0", values="café"))
+        old_enum = released.enums["E"]
+        released = dataclasses.replace(
+            released,
+            enums={"E": dataclasses.replace(old_enum, members=(Member("CAF_", "café"),))},
+        )
+        project = Project(Path("/nowhere"), to_answers(released), "check")
+        spec = parse_spec(text.format(v="1.1.0", values="café, crème"))
+
+        assert [m.name for m in spec.enums["E"].members] == ["CAFE", "CREME"]  # today's rule
+        grown = project.release(spec)
+        assert [m.name for m in grown.enums["E"].members] == ["CAF_", "CREME"]
+        unchanged = parse_spec(text.format(v="1.0.0", values="café"))
+        assert project.release(unchanged) == project.schema  # `check`: nothing pending

@@ -31,17 +31,21 @@ def copy_template(
     data: Mapping[str, Any],
     vcs_ref: str | None = None,
     defaults: bool = True,
+    redirects: Mapping[str, str] | None = None,
 ) -> None:
     """Render the template at `src` (path, bundle or git URL) into the new directory `dest`.
 
-    `dest` must be missing or empty. The project is rendered into a temporary directory
-    next to it and moved into place only when complete, so a failure leaves `dest` as it
-    was. With `defaults=False` Copier prompts for every question not given in `data`.
+    `dest` must be missing or empty (a fresh repository's lone `.git` is fine). The project
+    is rendered into a temporary directory next to it and moved into place only when
+    complete, so a failure leaves `dest` as it was. With `defaults=False` Copier prompts
+    for every question not given in `data`. `redirects` maps git URLs to local copies that
+    git reads instead (see `_reading`); the project records the URL.
     """
     dest = dest.absolute()
     _check_new_destination(dest)
     source = _normalise_source(src)
-    ref = vcs_ref if vcs_ref is not None else _newest_release(source)
+    redirects = redirects or {}
+    ref = vcs_ref if vcs_ref is not None else _newest_release(redirects.get(source, source))
     created = _make_parents(dest.parent)
     try:
         scratch = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
@@ -51,7 +55,7 @@ def copy_template(
         _remove_empty(created)
         raise DestinationError(f"cannot create {dest}: {error.strerror or error}") from None
     try:
-        with _translated_errors(f"cannot render {src}"):
+        with _translated_errors(f"cannot render {src}"), _reading(redirects):
             import copier
 
             copier.run_copy(
@@ -72,15 +76,21 @@ def copy_template(
 
 
 def update_template(
-    dest: Path, *, data: Mapping[str, Any], vcs_ref: str | None, defaults: bool = True
+    dest: Path,
+    *,
+    data: Mapping[str, Any],
+    vcs_ref: str | None,
+    defaults: bool = True,
+    redirects: Mapping[str, str] | None = None,
 ) -> None:
     """Run Copier's 3-way update of the project at `dest`, with `data` over its answers.
 
     `vcs_ref=None` lets Copier pick the newest release tag of the recorded template,
     `CURRENT_TEMPLATE` keeps the version the project is on. Conflicts become inline markers;
-    reading them back is the caller's business (see `stategen.project.render`).
+    reading them back is the caller's business (see `stategen.project.render`). `redirects`
+    as for `copy_template`.
     """
-    with _translated_errors(f"cannot update {dest}"):
+    with _translated_errors(f"cannot update {dest}"), _reading(redirects or {}):
         import copier
         from copier import VcsRef
 
@@ -98,7 +108,37 @@ def update_template(
         )
 
 
+@contextmanager
+def _reading(redirects: Mapping[str, str]) -> Iterator[None]:
+    """Let the git that Copier runs read each URL of `redirects` from its local copy.
+
+    Git's own `url.<copy>.insteadOf <url>` setting does it, passed through the environment
+    (`GIT_CONFIG_COUNT`, after any the caller set), so the project records the URL while
+    nothing is fetched. Copier keeps mirrors of remote templates in a cache keyed by URL;
+    a private one is used here, so a mirror made from a local copy never stands in for the
+    real repository in the user's own Copier cache.
+    """
+    if not redirects:
+        yield
+        return
+    from plumbum import local
+
+    first = int(local.env.get("GIT_CONFIG_COUNT", "0") or "0")
+    settings: dict[str, str] = {"GIT_CONFIG_COUNT": str(first + len(redirects))}
+    for index, (url, copy) in enumerate(redirects.items(), start=first):
+        settings[f"GIT_CONFIG_KEY_{index}"] = f"url.{copy}.insteadOf"
+        settings[f"GIT_CONFIG_VALUE_{index}"] = url
+    with (
+        tempfile.TemporaryDirectory(prefix="stategen-copier-cache-") as cache,
+        local.env(COPIER_CACHE_DIR=cache, **settings),
+    ):
+        yield
+
+
 # -- destination handling ---------------------------------------------------------------
+
+#: What may already be in a new project's directory: a fresh repository (`git init`).
+_ALLOWED_IN_DEST = frozenset({".git"})
 
 
 def _check_new_destination(dest: Path) -> None:
@@ -106,7 +146,7 @@ def _check_new_destination(dest: Path) -> None:
         raise DestinationError(f"{dest} exists and is not a directory; choose a new path")
     if dest.is_dir():
         try:
-            entries = sorted(entry.name for entry in dest.iterdir())
+            entries = sorted(e.name for e in dest.iterdir() if e.name not in _ALLOWED_IN_DEST)
         except OSError as error:
             raise DestinationError(f"cannot read {dest}: {error.strerror or error}") from None
         if entries:
@@ -140,7 +180,7 @@ def _remove_empty(directories: list[Path]) -> None:
 
 
 def _move_into_place(scratch: Path, dest: Path) -> None:
-    """Move a finished render to `dest` (missing or empty) in as few steps as possible."""
+    """Move a finished render to `dest` (missing, empty or a lone `.git`) in few steps."""
     try:
         if not dest.exists():
             os.replace(scratch, dest)  # one rename: `dest` appears complete or not at all
@@ -220,8 +260,14 @@ def _translated_errors(doing: str) -> Iterator[None]:
         raise TemplateError(f"{doing}: invalid YAML in the template: {error}") from None
     except CopierError as error:
         raise TemplateError(f"{doing}: {error}") from None
-    except ValueError as error:  # Copier's answer validation, and "not a directory"
-        raise TemplateError(f"{doing}: {error}") from None
+    except ValueError as error:  # answer validation, "not a directory", "Unknown revision"
+        hint = ""
+        if str(error).startswith("Unknown revision"):
+            hint = (
+                " (the template has no such version: check --vcs-ref, and the version the "
+                "project records as `_commit` in .copier-answers.yml)"
+            )
+        raise TemplateError(f"{doing}: {error}{hint}") from None
     except OSError as error:
         raise TemplateError(f"{doing}: {error}") from None
 

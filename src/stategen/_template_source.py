@@ -1,9 +1,10 @@
-"""Where stategen's own template comes from: its release history, as a git bundle.
+"""Where stategen's own template comes from: its public git URL, and its history as a bundle.
 
-An installed stategen ships `stategen/_template/stategen-template.bundle`: every release's
-template as a commit tagged `v<version>`, built into the wheel (see `hatch_build.py`).
-A project records that path and its tag in `.copier-answers.yml`, and after stategen is
-upgraded the same path holds the longer history, so `copier update` works offline.
+A project records the template's public git URL (`template_url`, from stategen's package
+metadata) and a release tag: a reference that means the same on every machine. Git reads
+that URL from the history bundle shipped inside the installed stategen,
+`stategen/_template/stategen-template.bundle`: every release's template as a commit tagged
+`v<version>`, built into the wheel (see `hatch_build.py`), so stategen works offline.
 
 Run from a source checkout, there is no built bundle; the same history is built from the
 repository's `v*` tags plus the working tree's template, into a cache directory keyed by
@@ -13,9 +14,11 @@ their content, so a changed template gets a new bundle and old projects keep the
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import _template_history as history
 from .errors import GitError, TemplateError
@@ -23,6 +26,12 @@ from .errors import GitError, TemplateError
 _PACKAGE_DIR = Path(__file__).resolve().parent
 #: Where the wheel build puts the history bundle.
 INSTALLED_BUNDLE = _PACKAGE_DIR / "_template" / history.BUNDLE_NAME
+#: The `[project.urls]` label (metadata `Project-URL`) naming the template's repository.
+_REPOSITORY = "repository"
+#: What that URL may look like: it is written into generated files (answers, CI workflow).
+_PUBLIC_URL = re.compile(r"https://[A-Za-z0-9._/-]+")
+#: The CI requirement, as copier.yml's validator accepts it (the version: PEP 440 characters).
+_REQUIREMENT = re.compile(r"stategen @ git\+https://[A-Za-z0-9._/-]+@v[0-9A-Za-z.+!-]+")
 
 
 def default_template_source() -> str:
@@ -43,6 +52,18 @@ def default_template_ref() -> str:
     return history.tag_for(template_version())
 
 
+def stategen_requirement() -> str:
+    """How a generated project's CI installs this stategen: pinned to its release tag.
+
+    The requirement names the public repository (pip builds stategen from that tag), so it
+    works before stategen is on the package index, and it pins the exact release.
+    """
+    requirement = f"stategen @ git+{template_url()}@{default_template_ref()}"
+    if not _REQUIREMENT.fullmatch(requirement):  # it is written into the generated CI
+        raise TemplateError(f"stategen's version cannot be pinned in a requirement: {requirement}")
+    return requirement
+
+
 def template_version() -> str:
     """The stategen version the default template belongs to.
 
@@ -51,13 +72,40 @@ def template_version() -> str:
     """
     root = _source_root()
     if root is not None and not INSTALLED_BUNDLE.is_file():
-        return _pyproject_version(root)
-    from importlib.metadata import PackageNotFoundError, version
+        return str(_pyproject(root, "version"))
+    return str(_metadata()["Version"])
 
-    try:
-        return version("stategen")
-    except PackageNotFoundError:
-        raise TemplateError("cannot tell stategen's version: it is not installed") from None
+
+def template_url() -> str:
+    """The template's public git URL: the repository named in stategen's package metadata.
+
+    Projects record it as their template source (`_src_path`), so the reference means the
+    same on every machine; stategen itself reads it from the bundle (see `stategen.project`).
+    From a source checkout it comes from `pyproject.toml`, like the version.
+    """
+    root = _source_root()
+    if root is not None and not INSTALLED_BUNDLE.is_file():
+        urls = _pyproject(root, "urls")
+        labelled = [(str(label), str(url)) for label, url in urls.items()]
+    else:
+        entries = _metadata().get_all("Project-URL") or []
+        labelled = [tuple(part.strip() for part in entry.split(",", 1)) for entry in entries]
+    for label, url in labelled:
+        if _label(label) == _REPOSITORY and _PUBLIC_URL.fullmatch(url):
+            return url if url.endswith(".git") else f"{url.rstrip('/')}.git"
+    raise TemplateError(
+        "stategen's package metadata names no Repository URL (https, letters, digits and "
+        "./_-), so a project cannot record where its template comes from; reinstall stategen"
+    )
+
+
+def is_template_url(source: str) -> bool:
+    """Whether `source` names stategen's public repository (with or without `.git`)."""
+
+    def comparable(url: str) -> str:
+        return url.rstrip("/").removesuffix(".git").lower()
+
+    return comparable(source) == comparable(template_url())
 
 
 def is_stategen_bundle(source: str) -> bool:
@@ -84,14 +132,37 @@ def _source_root() -> Path | None:
     return None
 
 
-def _pyproject_version(root: Path) -> str:
+def _pyproject(root: Path, key: str) -> Any:
+    """`[project]`'s `key` in the source checkout's pyproject.toml."""
     try:
-        with (root / "pyproject.toml").open("rb") as stream:
-            return str(tomllib.load(stream)["project"]["version"])
+        return _project_table(root)[key]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
         raise TemplateError(
-            f"cannot read the version from {root / 'pyproject.toml'}: {error}"
+            f"cannot read the project's {key} from {root / 'pyproject.toml'}: {error}"
         ) from None
+
+
+@cache
+def _project_table(root: Path) -> dict[str, Any]:
+    """The `[project]` table of the checkout's pyproject.toml, read once per process."""
+    with (root / "pyproject.toml").open("rb") as stream:
+        table: dict[str, Any] = tomllib.load(stream)["project"]
+    return table
+
+
+def _metadata() -> Any:
+    """The installed distribution's metadata (an email.message.Message)."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    try:
+        return metadata("stategen")
+    except PackageNotFoundError:
+        raise TemplateError("cannot tell stategen's version: it is not installed") from None
+
+
+def _label(label: str) -> str:
+    """A project URL label as PEP 753 compares them: lowercase, no punctuation or spaces."""
+    return re.sub(r"[^a-z0-9]", "", label.lower())
 
 
 def _cached_bundle(root: Path, version: str) -> Path:

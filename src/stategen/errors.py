@@ -45,6 +45,11 @@ class SpecError(StategenError):
         return SpecError(self.reason, file=file, key_path=self.key_path, line=self.line)
 
 
+class UsageError(StategenError):
+    """A command was run without something it needs (a spec for `new` …), or with two
+    options that disagree."""
+
+
 class DestinationError(StategenError):
     """The destination directory cannot be used (not empty, not writable …)."""
 

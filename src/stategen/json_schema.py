@@ -18,6 +18,8 @@ from .schema import Field, Schema, Value
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: The checksum entry the library writes last; hand-written files may leave it out.
 CHECKSUM = {"type": "string", "pattern": "^[0-9a-f]{8}$"}
+#: The generation a snapshot names when a journal extends it (journal mode).
+GENERATION = {"type": "string", "pattern": "^[0-9a-f]{16}$"}
 
 
 def json_schema(schema: Schema) -> dict[str, Any]:
@@ -31,6 +33,7 @@ def json_schema(schema: Schema) -> dict[str, Any]:
     root["properties"] = {
         "version": {"const": str(schema.version)},
         **root["properties"],
+        "#generation": GENERATION,
         "#crc32": CHECKSUM,
     }
     root["required"] = ["version", *root["required"]]

@@ -12,24 +12,28 @@ from pathlib import Path
 from typing import Any
 
 Event = tuple[Any, ...]
-SPIED = ("open", "write", "fsync", "replace", "link", "mkdir")
+SPIED = ("open", "write", "pwrite", "fsync", "fdatasync", "ftruncate", "replace", "link", "mkdir")
 
 
 @contextmanager
 def spying() -> Iterator[list[Event]]:
     """Record system calls with the paths they touch, in order, while the block runs.
 
-    Events: ("write", path, bytes written), ("fsync", path), ("replace", source, target),
-    ("link", source, target), ("mkdir", path).
+    Events: ("write", path, bytes written), ("pwrite", path, bytes written, offset),
+    ("fsync", path), ("fdatasync", path), ("ftruncate", path, length),
+    ("replace", source, target), ("link", source, target), ("mkdir", path).
     """
     events: list[Event] = []
     paths: dict[int, Path] = {}
-    real = {name: getattr(os, name) for name in SPIED}
+    real = {name: getattr(os, name) for name in SPIED if hasattr(os, name)}
+
+    def where(fd: int) -> Path | None:
+        return paths.get(fd) or _path_of(fd)
 
     def full(path: Any, dir_fd: int | None) -> Path:
         if dir_fd is None:
             return Path(path)
-        return paths.get(dir_fd, Path("<unknown directory>")) / str(path)
+        return (where(dir_fd) or Path("<unknown directory>")) / str(path)
 
     def spy_open(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
         fd: int = real["open"](path, flags, *args, dir_fd=dir_fd)
@@ -38,12 +42,25 @@ def spying() -> Iterator[list[Event]]:
 
     def spy_write(fd: int, data: Any) -> int:
         count: int = real["write"](fd, data)
-        events.append(("write", paths.get(fd), count))
+        events.append(("write", where(fd), count))
+        return count
+
+    def spy_pwrite(fd: int, data: Any, offset: int) -> int:
+        count: int = real["pwrite"](fd, data, offset)
+        events.append(("pwrite", where(fd), count, offset))
         return count
 
     def spy_fsync(fd: int) -> None:
-        events.append(("fsync", paths.get(fd)))
+        events.append(("fsync", where(fd)))
         real["fsync"](fd)
+
+    def spy_fdatasync(fd: int) -> None:
+        events.append(("fdatasync", where(fd)))
+        real["fdatasync"](fd)
+
+    def spy_ftruncate(fd: int, length: int) -> None:
+        events.append(("ftruncate", where(fd), length))
+        real["ftruncate"](fd, length)
 
     def spy_mkdir(path: Any, *args: Any, dir_fd: int | None = None) -> None:
         events.append(("mkdir", full(path, dir_fd)))
@@ -66,20 +83,33 @@ def spying() -> Iterator[list[Event]]:
     spies = {
         "open": spy_open,
         "write": spy_write,
+        "pwrite": spy_pwrite,
         "fsync": spy_fsync,
+        "fdatasync": spy_fdatasync,
+        "ftruncate": spy_ftruncate,
         "replace": two_paths("replace"),
         "link": two_paths("link"),
         "mkdir": spy_mkdir,
     }
     undo = _spy_on_full_fsync(events, paths)
     for name, spy in spies.items():
-        setattr(os, name, spy)
+        if name in real:
+            setattr(os, name, spy)
     try:
         yield events
     finally:
         for name, function in real.items():
             setattr(os, name, function)
         undo()
+
+
+def _path_of(fd: int) -> Path | None:
+    """The path behind a descriptor opened before the spy started (the library keeps its
+    directory and files open between operations); None where the system cannot say."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
 
 
 def _spy_on_full_fsync(events: list[Event], paths: dict[int, Path]) -> Callable[[], None]:
@@ -150,4 +180,30 @@ def unsynced_directories(events: list[Event]) -> list[str]:
         problems += [
             f"{each} not synced" for each in (event[1], event[1].parent) if each not in later
         ]
+    return problems
+
+
+def order_of_an_append(events: list[Event], journal: Path) -> list[str]:
+    """What is wrong with an update in journal mode ([] when nothing is).
+
+    It must write one record into the journal, then sync the journal, and make nothing
+    else durable: no file replaced, no directory synced (the journal's size does not
+    change, so its directory entry needs no sync), and nothing written after the sync.
+    """
+    appends = [i for i, e in enumerate(events) if e[0] in ("pwrite", "write") and e[1] == journal]
+    syncs = [i for i, e in enumerate(events) if e[0] in ("fdatasync", "fsync") and e[1] == journal]
+    if len(appends) != 1:
+        return [f"expected one write into the journal, got {[events[i] for i in appends]}"]
+    if len(syncs) != 1 or syncs[0] < appends[0]:
+        return [f"expected one sync of the journal after its write, got {events}"]
+    problems = [
+        f"{event[0]} {event[1]}"
+        for event in events
+        if event[0] in ("fsync", "fdatasync", "replace", "link", "mkdir") and event[1] != journal
+    ]
+    problems += [
+        f"{event[0]} {event[1]} after the sync"
+        for event in events[syncs[0] + 1 :]
+        if event[0] in ("write", "pwrite", "ftruncate") and event[1] == journal
+    ]
     return problems

@@ -99,7 +99,8 @@ from _samples import sample_instance
 from {package} import {state}, {state}Manager
 for variant in (0, 1):
     path = sys.argv[1] + f"/state-{{variant}}.json"
-    {state}Manager(path).save(sample_instance({state}, variant))
+    # The second in journal mode: its snapshot names a generation.
+    {state}Manager(path, journal=bool(variant)).save(sample_instance({state}, variant))
     print(path)
 """
 
@@ -160,6 +161,7 @@ def test_saved_files_validate_against_the_json_schema(
     )
     documents = [json.loads(Path(path).read_text()) for path in saved.stdout.split()]
     assert len(documents) == 2
+    assert "#generation" not in documents[0] and "#generation" in documents[1]
     for document in documents:
         validator.validate(document)
 

@@ -257,5 +257,36 @@ def test_describe_lists_every_change() -> None:
     """The printed plan has a header and one line per change with code and class."""
     case = next(c for c in CASES if c.name == "task_count_str")
     text = plan_of(case.before, case.after).describe()
-    assert text.splitlines()[0] == "1.0.0 → 2.0.0: 2 change(s), major bump"
+    assert text.splitlines()[0] == "1.0.0 → 2.0.0: 2 change(s), breaking: a new major version"
     assert "SG302 NEEDS_MIGRATION" in text and "[stub]" in text
+
+
+@pytest.mark.parametrize(
+    ("start", "to", "edit", "head"),
+    [
+        (
+            "0.1.0",
+            "0.2.0",
+            lambda s: s["fields"].pop(),
+            "0.1.0 → 0.2.0: 1 change(s), breaking: a new minor version (below 1.0.0 a minor "
+            "version may break)",
+        ),
+        (
+            "1.0.0",
+            "1.1.0",
+            lambda s: s["fields"].append({**s["fields"][-1], "name": "extra"}),
+            "1.0.0 → 1.1.0: 1 change(s), additive: a new minor version",
+        ),
+        (
+            "1.0.0",
+            "1.0.0",
+            lambda s: s["fields"][1].update(default={"kind": "literal", "value": 5}),
+            "1.0.0 → 1.0.0: 1 change(s), nothing stored changes, so the version may stay",
+        ),
+    ],
+)
+def test_version_steps_read_as_semver(start: str, to: str, edit, head: str) -> None:  # type: ignore[no-untyped-def]
+    """0.1.0 → 0.2.0 is a minor step even when it breaks, and no plan says "none bump"."""
+    plan = plan_of(task(start), evolve(task(start), to, edit))
+    assert plan.describe().splitlines()[0] == head
+    assert "bump" not in plan.describe().splitlines()[0]

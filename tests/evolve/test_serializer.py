@@ -69,11 +69,16 @@ class TestLiterals:
 
 
 class TestNames:
-    @pytest.mark.parametrize("bad", ["", "1x", "a-b", "class", "a b", "x\n", "é"])
+    @pytest.mark.parametrize("bad", ["", "1x", "a-b", "class", "a b", "x\n", "ﬁx", "a\u200db"])
     def test_identifier_rejects(self, bad: str) -> None:
-        """Only plain ASCII identifiers that are not keywords are names in code."""
+        """Only identifiers in the form Python reads them (NFKC), not keywords, are names."""
         with pytest.raises(SchemaShapeError):
             identifier(bad)
+
+    @pytest.mark.parametrize("good", ["x", "_x1", "E", "日本", "ПРИВЕТ"])
+    def test_identifier_accepts(self, good: str) -> None:
+        """Letters of any script are letters (enum members are made from values)."""
+        assert identifier(good) == good
 
     def test_helper_names_are_unique(self) -> None:
         """Names that collide get a numbered suffix, and reserved names are never handed out."""

@@ -36,7 +36,9 @@ NASTY_TEXT = st.one_of(
     ),
     st.text(
         alphabet=st.characters(
-            codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"), include_characters="\n\t"
+            codec="utf-8",
+            exclude_categories=("Cc", "Cs", "Cf", "Zl", "Zp"),
+            include_characters="\n\t\u200c\u200d",
         ),
         max_size=40,
     ),
@@ -150,7 +152,10 @@ def _literal_field(draw: st.DrawFn) -> dict[str, Any]:
             lambda vs: list({(type(v), v): v for v in vs}.values())
         )
     )
-    field: dict[str, Any] = {"type": f"Literal[{', '.join(map(json.dumps, values))}]"}
+    # Python's literal syntax: characters beyond the BMP written as themselves (an escaped
+    # surrogate pair is two lone surrogates in Python, unlike in JSON).
+    spelled = (json.dumps(value, ensure_ascii=False) for value in values)
+    field: dict[str, Any] = {"type": f"Literal[{', '.join(spelled)}]"}
     if draw(st.booleans()):
         field["default"] = draw(st.sampled_from(values))
     return field

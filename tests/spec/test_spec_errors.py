@@ -66,7 +66,7 @@ CASES = [
     case("package shadows stdlib", HEAD + "package: json\nfields: {a: int}\n", 3, "package",
          "standard-library module json", "'json_state'"),
     case("package shadows dependency", HEAD + "package: filelock\nfields: {a: int}\n", 3,
-         "package", "shadow a module the generated project imports"),
+         "package", "shadow a module of the generated project's own tools"),
     case("derived package invalid", "name: json\nversion: 1.0.0\nfields: {a: int}\n", 1, "name",
          "package derived from this name", "set package: explicitly"),
     case("derived state invalid", "name: 1-up\npackage: up\nversion: 1.0.0\nfields: {a: int}\n",

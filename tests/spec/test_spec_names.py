@@ -96,7 +96,7 @@ class TestPackageAndDistribution:
         assert (derive_package(name), camel_case(name)) == (package, state)
 
     @pytest.mark.parametrize(
-        "name", ["json", "os", "enum", "dataclasses", "typing", "filelock", "pytest", "samples"]
+        "name", ["json", "os", "enum", "dataclasses", "typing", "filelock", "pytest", "pluggy"]
     )
     def test_shadowing_packages_are_refused(self, name: str) -> None:
         """A package may not shadow the standard library or what generated projects import."""
@@ -128,8 +128,12 @@ class TestMemberNames:
             ("pending", "PENDING"),
             ("in-progress", "IN_PROGRESS"),
             ("a.b c", "A_B_C"),
-            ("café", "CAF_"),
+            ("café", "CAFE"),
+            ("é", "E"),
             ("straße", "STRASSE"),
+            ("日本", "日本"),
+            ("привет", "ПРИВЕТ"),
+            ("x²", "X2"),
             ("x1", "X1"),
             ("{{ x }}", "X___"),
             ("-x", "X"),
@@ -138,7 +142,8 @@ class TestMemberNames:
         ],
     )
     def test_member_names(self, value: str, member: str) -> None:
-        """Members are the value upper-cased, other characters as '_', leading '_' dropped."""
+        """Members are the value upper-cased, accents dropped, letters of any script kept,
+        other characters as '_', leading '_' dropped."""
         assert member_name(value) == member
 
     @pytest.mark.parametrize(
@@ -150,7 +155,9 @@ class TestMemberNames:
         with pytest.raises(Problem, match=fragment):
             member_name(value)
 
-    @pytest.mark.parametrize("value", ["{{ x }}", "-x", "a--", "in progress", "a'b", "__x__"])
+    @pytest.mark.parametrize(
+        "value", ["{{ x }}", "-x", "a--", "in progress", "a'b", "__x__", "é", "日本", "ﬁne"]
+    )
     def test_accepted_names_really_are_members(self, value: str) -> None:
         """Every accepted name becomes a real member of a StrEnum class body."""
         name = member_name(value)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from installs import build_wheel
 
 from stategen._copier import copy_template
 
@@ -104,3 +105,9 @@ def template_repo(tmp_path: Path) -> TemplateRepo:
 def project(template_repo: TemplateRepo, tmp_path: Path) -> Path:
     """A project generated from v1 with the default answers, committed."""
     return generate(template_repo.path, tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def stategen_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A wheel of this checkout, as a release would be built, once per session (offline)."""
+    return build_wheel(REPO, tmp_path_factory.mktemp("wheel"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from stategen._copier import CURRENT_TEMPLATE
 from stategen._git import files_with_markers, unmerged_paths
 from stategen.commands.update import update
 from stategen.errors import ConflictError, PreconditionError
-from stategen.project import read_answers, update_project
+from stategen.project import read_answers, resolve_source, update_project
 
 OWNER_LINE = "# The owner's note, kept across updates.\n"
 OWN_MODULE = "src/batch_state/reports.py"
@@ -213,7 +214,7 @@ def _bumped_schema(project: Path) -> dict[str, Any]:
 class TestSchemaAndTemplate:
     def test_update_keeps_a_bump(self, template_repo: TemplateRepo, project: Path):
         """A template update replays the bumped schema from the answers: the bump survives."""
-        update_project(project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE)
+        _bump(project)
         commit_all(project, "Bump to 1.1.0")
         template_repo.release("v2", {ATOMIC: prepend_fix})
 
@@ -231,7 +232,7 @@ class TestSchemaAndTemplate:
         update(project, vcs_ref="v2")
         commit_all(project, "Update to v2")
 
-        update_project(project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE)
+        _bump(project)
 
         assert read_answers(project)["_commit"] == "v2"
         assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
@@ -243,43 +244,42 @@ class TestSchemaAndTemplate:
         spec.write_text(spec.read_text(encoding="utf-8") + "# 1.1.0: retries\n", encoding="utf-8")
         edited = spec.read_text(encoding="utf-8")
 
-        update_project(
-            project,
-            data={"schema": _bumped_schema(project)},
-            vcs_ref=CURRENT_TEMPLATE,
-            allow_uncommitted=["stategen.yml"],
-        )
+        _bump(project, allow_uncommitted=["stategen.yml"])
 
         assert spec.read_text(encoding="utf-8") == edited
         assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
         assert git(project, "ls-files", "-v", "stategen.yml").startswith("H ")  # unhidden
 
     def test_bump_on_a_project_from_a_gone_environment(self, tmp_path: Path):
-        """A bump can re-render a project whose recorded stategen bundle no longer exists."""
+        """A project that recorded a bundle of a gone environment re-renders from this
+        stategen's bundle, and records the template's public URL from then on."""
         from stategen._copier import copy_template
-        from stategen._template_source import default_template_source
-        from stategen.project import prepared_answers as installed_template_source
+        from stategen._template_source import default_template_source, template_url
 
         project = tmp_path / "project"
         copy_template(default_template_source(), project, data={})
         answers = project / ".copier-answers.yml"
         gone = "/gone/venv/site-packages/stategen/_template/stategen-template.bundle"
         text = answers.read_text(encoding="utf-8")
-        answers.write_text(
-            text.replace(default_template_source(), gone),
-            encoding="utf-8",
-        )
+        answers.write_text(text.replace(default_template_source(), gone), encoding="utf-8")
         git(project, "init", "-q")
         commit_all(project, "Generated elsewhere")
 
-        with installed_template_source(project) as source:
-            update_project(
-                project, data={"schema": _bumped_schema(project)}, vcs_ref=CURRENT_TEMPLATE
-            )
+        _bump(project)
 
-        assert source == default_template_source()
-        assert read_answers(project)["_src_path"] == source
+        assert read_answers(project)["_src_path"] == template_url()
         assert "retries" in (project / "src/batch_state/model.py").read_text(encoding="utf-8")
+
+
+def _bump(project: Path, allow_uncommitted: Sequence[str] = ()) -> None:
+    """Re-render at the current template version with the bumped schema, as a bump does."""
+    update_project(
+        project,
+        source=resolve_source(read_answers(project)["_src_path"]),
+        data={"schema": _bumped_schema(project)},
+        vcs_ref=CURRENT_TEMPLATE,
+        allow_uncommitted=allow_uncommitted,
+    )
 
 
 def _plain_copier_update(project: Path, ref: str) -> subprocess.CompletedProcess[str]:

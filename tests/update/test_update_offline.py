@@ -6,45 +6,22 @@ inside stategen (a git bundle), and a newer stategen holds the older releases to
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
 from conftest import ATOMIC, PROJECT_ATOMIC, PROJECT_MANAGER, REPO, TEMPLATE_FIX, commit_all, git
+from installs import build_wheel, install, make_venv
 
-from stategen import _template_history as history
+from stategen._template_source import template_url
 from stategen.project import read_answers
 
 OWNER_LINE = "# The owner's note.\n"
-
-#: What a user would do with the installed stategen: generate, later update.
-DRIVER = """
-import sys
-from pathlib import Path
-
-import stategen
-from stategen._copier import copy_template
-from stategen._template_source import default_template_source
-from stategen.errors import StategenError
-from stategen.commands.update import update
-
-command, dest = sys.argv[1], Path(sys.argv[2])
-print("stategen from", stategen.__file__, file=sys.stderr)
-try:
-    if command == "new":
-        copy_template(default_template_source(), dest, data={})
-    else:
-        print(update(dest).summary())
-except StategenError as error:
-    print(f"error: {error}", file=sys.stderr)
-    sys.exit(error.exit_code)
-"""
+SPEC = REPO / "examples" / "batch.yml"
 
 
 def _checkout(path: Path) -> Path:
@@ -102,6 +79,7 @@ def _own_edits(project: Path) -> None:
 
 
 def _assert_updated(project: Path) -> None:
+    assert git(project, "status", "--porcelain") != ""  # changed, not yet committed
     assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
     assert (project / PROJECT_MANAGER).read_text(encoding="utf-8").endswith(OWNER_LINE)
     assert read_answers(project)["_commit"] == "v0.2.0"
@@ -117,97 +95,56 @@ def env(tmp_path: Path) -> dict[str, str]:
     return clean
 
 
+def _stategen(python: Path | str, *args: str, cwd: Path, env: dict[str, str]) -> str:
+    """Run that environment's stategen, as a user would; its output."""
+    return _run(python, "-m", "stategen", *args, cwd=cwd, env=env)
+
+
 def test_update_from_a_newer_source_checkout(tmp_path: Path, env: dict[str, str]):
     """Projects generated from a checkout update when the checkout moves to a new release."""
     checkout = _checkout(tmp_path / "stategen")
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER, encoding="utf-8")
     run_env = {**env, "PYTHONPATH": str(checkout / "src")}
     project = tmp_path / "project"
-    _run(sys.executable, str(driver), "new", str(project), cwd=tmp_path, env=run_env)
-    first_source = read_answers(project)["_src_path"]
+    _stategen(sys.executable, "new", str(project), "--spec", str(SPEC), cwd=tmp_path, env=run_env)
     assert read_answers(project)["_commit"] == "v0.1.0"
     _own_edits(project)
 
     _release_020(checkout)
-    _run(sys.executable, str(driver), "update", str(project), cwd=tmp_path, env=run_env)
+    _stategen(sys.executable, "update", "-p", str(project), cwd=tmp_path, env=run_env)
 
     _assert_updated(project)
-    assert read_answers(project)["_src_path"] != first_source  # the 0.2.0 history
-    assert Path(read_answers(project)["_src_path"]).name == history.BUNDLE_NAME
-
-
-def _build_wheel(checkout: Path, out: Path) -> Path:
-    """`pip wheel` of the checkout, offline when hatchling is importable here."""
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out)]
-    if importlib.util.find_spec("hatchling") is not None:
-        command.append("--no-build-isolation")
-    done = subprocess.run(
-        [*command, str(checkout)], capture_output=True, text=True, timeout=600, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    (wheel,) = out.glob("stategen-*.whl")
-    return wheel
-
-
-def _venv(path: Path, wheel: Path) -> Path:
-    """A fresh venv holding the wheel; its dependencies come from this test environment."""
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(path)], check=True)
-    python = path / "bin" / "python"
-    purelib = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    deps = [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
-    deps.append(sysconfig.get_paths()["purelib"])
-    Path(purelib, "test-dependencies.pth").write_text("\n".join(deps) + "\n", encoding="utf-8")
-    _install(python, wheel)
-    return python
-
-
-def _install(python: Path, wheel: Path) -> None:
-    command = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-    done = subprocess.run(
-        [*command, "--no-deps", "--no-index", str(wheel)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    assert read_answers(project)["_src_path"] == template_url()
 
 
 def test_update_from_a_newer_installed_wheel(tmp_path: Path, env: dict[str, str]):
     """A project from the 0.1.0 wheel updates offline once the 0.2.0 wheel is installed.
 
-    Plain `copier update` (no --trust) works on such a project too. (A project whose
-    recorded bundle is gone is covered by the source-checkout test: the same code path.)
+    The project records the template's public URL. Plain `copier update` works on such a
+    project too, with git pointed at a local copy of stategen's repository instead of the
+    URL (`url.<copy>.insteadOf <url>` in a git config of the test's own).
     """
     checkout = _checkout(tmp_path / "stategen")
-    wheel_1 = _build_wheel(checkout, tmp_path / "wheels-1")
+    wheel_1 = build_wheel(checkout, tmp_path / "wheels-1")
     _release_020(checkout)
-    wheel_2 = _build_wheel(checkout, tmp_path / "wheels-2")
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER, encoding="utf-8")
+    wheel_2 = build_wheel(checkout, tmp_path / "wheels-2")
 
-    python = _venv(tmp_path / "venv", wheel_1)
+    python = make_venv(tmp_path / "venv", wheel_1)
     projects = {name: tmp_path / name for name in ("with-stategen", "with-copier")}
     for project in projects.values():
-        out = _run(python, str(driver), "new", str(project), cwd=tmp_path, env=env)
-        assert str(tmp_path / "venv") in out  # the wheel's stategen, not this checkout's
+        _stategen(python, "new", str(project), "--spec", str(SPEC), cwd=tmp_path, env=env)
         _own_edits(project)
-    recorded = read_answers(projects["with-stategen"])["_src_path"]
-    assert recorded.startswith(str(tmp_path / "venv"))
-    assert read_answers(projects["with-stategen"])["_commit"] == "v0.1.0"
+        assert read_answers(project)["_src_path"] == template_url()
+        assert read_answers(project)["_commit"] == "v0.1.0"
 
-    # Upgrade stategen in the same environment: the same bundle path, a longer history.
-    _install(python, wheel_2)
-    _run(python, str(driver), "update", str(projects["with-stategen"]), cwd=tmp_path, env=env)
+    # Upgrade stategen in the same environment: its bundle holds the longer history.
+    install(python, wheel_2)
+    _stategen(python, "update", str(projects["with-stategen"]), cwd=tmp_path, env=env)
     _assert_updated(projects["with-stategen"])
-    assert read_answers(projects["with-stategen"])["_src_path"] == recorded
+    assert read_answers(projects["with-stategen"])["_src_path"] == template_url()
 
+    config = tmp_path / "gitconfig"
+    config.write_text(f'[url "{checkout}"]\n\tinsteadOf = {template_url()}\n', encoding="utf-8")
+    copier_env = {**env, "GIT_CONFIG_GLOBAL": str(config), "COPIER_CACHE_DIR": str(tmp_path)}
     copier_update = ("-m", "copier", "update", "--defaults", str(projects["with-copier"]))
-    _run(python, *copier_update, cwd=tmp_path, env=env)
+    _run(python, *copier_update, cwd=tmp_path, env=copier_env)
     _assert_updated(projects["with-copier"])

@@ -95,3 +95,34 @@ class TestPreconditions:
     def test_unknown_version(self, project: Path):
         with pytest.raises(PreconditionError, match=r"has no version v9 \(its versions: v1\)"):
             update(project, vcs_ref="v9")
+
+
+class TestInsideAnotherRepository:
+    def test_an_uncommitted_project_inside_another_repository(
+        self, template_repo: TemplateRepo, tmp_path: Path
+    ):
+        """Generated inside someone else's clone: say so, and offer its own repository,
+        rather than suggest committing it into the other one."""
+        other = tmp_path / "other"
+        other.mkdir()
+        git(other, "init", "-q")
+        commit_all(other, "Someone else's project")
+        copy_template(str(template_repo.path), other / "example", data={}, vcs_ref="v1")
+
+        with pytest.raises(PreconditionError) as caught:
+            update(other / "example", vcs_ref="v1")
+
+        message = str(caught.value)
+        assert f"inside the git repository {other}" in message
+        assert "git init && git add -A && git commit" in message
+        assert "uncommitted changes" not in message
+
+    def test_a_committed_project_in_a_subdirectory_is_fine(
+        self, template_repo: TemplateRepo, tmp_path: Path
+    ):
+        """Positive control: once committed there, a monorepo subdirectory works."""
+        other = tmp_path / "other"
+        copy_template(str(template_repo.path), other / "example", data={}, vcs_ref="v1")
+        git(other, "init", "-q")
+        commit_all(other, "A monorepo")
+        assert update(other / "example", vcs_ref="v1").new_version == "v1"

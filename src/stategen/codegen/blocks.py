@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from ..schema.text import escape_hidden
 from . import serializer
 from .serializer import INDENT, WIDTH, Node, identifier
 
@@ -30,9 +31,12 @@ def free_text_comment(text: str) -> list[str]:
     """Free text (a doc, a description) as `#` lines, one per line of the text.
 
     Every line break Python's `str.splitlines` knows starts a new `#` line, so no text can
-    end the comment and become code. Lines are kept as written (trailing spaces dropped).
+    end the comment and become code. Lines are kept as written (trailing spaces dropped),
+    except that hidden characters (bidi controls and the like, see `stategen.schema.text`)
+    are written as escapes, so a comment reads as it is.
     """
-    return [f"# {line.rstrip()}" if line.strip() else "#" for line in text.splitlines()]
+    lines = escape_hidden(text).splitlines()
+    return [f"# {line.rstrip()}" if line.strip() else "#" for line in lines]
 
 
 class Block:

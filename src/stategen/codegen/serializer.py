@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import keyword
 import math
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,16 +18,24 @@ from typing import Any
 WIDTH = 100
 INDENT = 4
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
 
 class InvalidName(ValueError):
     """A name meant for code is not a plain identifier (a bug, or a hand-edited file)."""
 
 
 def identifier(name: object) -> str:
-    """`name` if it is a plain ASCII Python identifier and not a keyword; else InvalidName."""
-    if not isinstance(name, str) or not _IDENTIFIER.fullmatch(name) or keyword.iskeyword(name):
+    """`name` if it is a Python identifier and not a keyword; else InvalidName.
+
+    Letters of any script are allowed (enum members are made from values, `日本`), but only
+    in NFKC form: Python reads identifiers in that form, so any other would name something
+    else than it shows.
+    """
+    if (
+        not isinstance(name, str)
+        or not name.isidentifier()
+        or unicodedata.normalize("NFKC", name) != name
+        or keyword.iskeyword(name)
+    ):
         raise InvalidName(f"not an identifier: {name!r}")
     return name
 

@@ -1,7 +1,7 @@
 """The project's `stategen.yml` written back from a schema, when no spec text was given.
 
-Every value is written as JSON, which YAML reads as flow syntax; names are checked
-identifiers. `stategen new --spec` keeps the user's own file instead.
+Every value is written as JSON, which YAML reads as flow syntax, with hidden characters
+escaped; names are checked identifiers. `stategen new --spec` keeps the user's own file instead.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from ..schema import Factory, Field, Schema
+from ..schema.text import escape_hidden
 from ..spec import rules_of
 
 _HEADER = (
@@ -63,4 +64,5 @@ def _field(item: Field) -> str:
 
 
 def _text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    """JSON, which YAML reads as flow syntax, with hidden characters as YAML escapes."""
+    return escape_hidden(json.dumps(value, ensure_ascii=False))

@@ -60,7 +60,8 @@ class BumpResult:
     def summary(self) -> str:
         if not self.changed:
             version = self.plan.new.version
-            return f"Nothing to do: stategen.yml is already released as schema {version}."
+            done = f"Nothing to do: stategen.yml is already released as schema {version}."
+            return "\n".join([done, *self.notes])
         lines = [self.plan.describe()]
         if self.written:
             lines.append("Wrote:")
@@ -96,7 +97,7 @@ def bump(
     project = Project.open(root, "bump")
     project.require_spec()
     project.require_clean_git(allow=(SPEC_FILE,))
-    project.require_template()
+    source = project.require_template()
     layout = project.layout
     old = project.schema
     new = project.release(load_spec(layout.spec))
@@ -113,12 +114,14 @@ def bump(
         )
     regenerate = old != new
     if not regenerate and not _missing_history_files(project):
-        return BumpResult(project.root, plan)
+        return BumpResult(project.root, plan, notes=_healed(project))
 
     with _scratch_clone(project.root) as scratch:
         conflicts: tuple[str, ...] = ()
         if regenerate:
-            report = update_project(scratch, data=to_answers(new), vcs_ref=CURRENT_TEMPLATE)
+            report = update_project(
+                scratch, source=source, data=to_answers(new), vcs_ref=CURRENT_TEMPLATE
+            )
             conflicts = (*report.conflicts, *report.rejects)
             if conflicts and not keep_conflicts:
                 raise ConflictError(_refusal(conflicts))
@@ -137,6 +140,7 @@ def bump(
         migration=name if name in ours else None,
         stubs=tuple(stub.describe(name) for stub in stubs),
         conflicts=conflicts,
+        notes=_healed(project),
     )
     if conflicts:
         what = f"regenerating the code from schema {new.version}"
@@ -145,6 +149,16 @@ def bump(
         )
         raise ConflictError(f"{resolve}\nWhat the bump did:\n{result.summary()}")
     return result
+
+
+def _healed(project: Project) -> tuple[str, ...]:
+    """The note of recording the template as its URL, if the answers named a local path.
+
+    A render in the scratch clone records the URL already; this covers a bump that renders
+    nothing, and says what changed either way.
+    """
+    note = project.heal_source()
+    return (note,) if note else ()
 
 
 def _refusal(conflicts: tuple[str, ...]) -> str:

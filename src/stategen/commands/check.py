@@ -1,7 +1,9 @@
-"""`stategen check`: is the spec released, the migration chain whole, every stub filled?
+"""`stategen check`: is the spec released, the model generated from it, the chain whole?
 
-It reads files only (no Copier, no import of the project's code), so it is fast enough to run
-on every push. A problem makes it fail; a warning is shown and does not.
+It reads files only (no Copier, no import of the project's code: the model is parsed), so it
+is fast enough to run on every push. A problem makes it fail; a warning is shown and does
+not. The one file it may write is the answers file, to record stategen's template as its
+public URL where it names a path on one machine (with a note).
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from ..codegen.drift import model_drift
 from ..errors import SpecError
-from ..evolve import Plan, check_version, detect, edge_module, fixture_for
+from ..evolve import Plan, check_version, detect, fixture_for
 from ..evolve.stubs import Stub, defines_migrate, find_stubs
 from ..json_schema import json_schema_text
 from ..project import ANSWERS_FILE, Project, SnapshotError
 from ..schema import Schema, SchemaVersion
 from ..schema.model import history_problem
+from ..schema.version import edge_module
 from ..spec import load_spec
 
 
@@ -59,6 +63,7 @@ class CheckReport:
     edges: tuple[Edge, ...]
     problems: tuple[str, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -75,6 +80,7 @@ class CheckReport:
             "edges": [edge.as_dict() for edge in self.edges],
             "problems": list(self.problems),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
     def to_json(self) -> str:
@@ -110,6 +116,7 @@ def _change_lines(plan: Plan | None, pad: str) -> list[str]:
 def check(root: Path) -> CheckReport:
     """Check the project at `root`. Raises SpecError for an invalid spec or answers."""
     project = Project.open(root, "check")
+    healed = project.heal_source()
     problems: list[str] = []
     warnings: list[str] = []
     released = project.schema
@@ -118,6 +125,7 @@ def check(root: Path) -> CheckReport:
     if problem:
         problems.append(f"{ANSWERS_FILE}: the schema history is broken: {problem}")
     pending = _pending(project, load_spec(project.layout.spec), problems)
+    problems += _model_drift(project)
     edges = tuple(_edge(project, a, b, problems, warnings) for a, b in pairwise(history))
     problems += _stray_modules(project, history)
     warnings += _history_files(project, history)
@@ -131,7 +139,28 @@ def check(root: Path) -> CheckReport:
         edges=edges,
         problems=tuple(problems),
         warnings=tuple(warnings),
+        notes=(healed,) if healed else (),
     )
+
+
+def _model_drift(project: Project) -> list[str]:
+    """Where the model differs from the one the released schema generates, by file and line."""
+    layout = project.layout
+    name = layout.relative(layout.model)
+    try:
+        source = layout.model.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [f"{name} is missing; restore it: git checkout HEAD -- {name}"]
+    except (OSError, UnicodeDecodeError) as error:
+        return [f"{name}: cannot read the model: {error}"]
+    try:
+        differences = model_drift(source, project.schema)
+    except SyntaxError as error:
+        return [f"{name}:{error.lineno}: the model does not parse: {error.msg}"]
+    fix = "put the change in stategen.yml and run `stategen bump`, or undo the edit in the model"
+    return [
+        f"{name}{'' if d.line is None else f':{d.line}'}: {d.message}; {fix}" for d in differences
+    ]
 
 
 def _pending(project: Project, spec: Schema, problems: list[str]) -> Plan | None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .._copier import copy_template
-from .._template_source import default_template_source
-from ..codegen.template import template_answers
-from ..errors import DestinationError, SpecError
+from ..errors import DestinationError
 from ..json_schema import json_schema_text
-from ..project import Project
-from ..spec import load_spec
+from ..project import (
+    Project,
+    chosen_source,
+    refuse_uncommitted_template,
+    rendering_answers,
+    stategen_source,
+)
+from ..spec import parse_spec, read_spec_text
 
 
 @dataclass(frozen=True)
@@ -20,50 +24,51 @@ class GeneratedProject:
     """What `stategen new` made, for the closing message."""
 
     dest: Path
-    package: str | None
-    state: str | None
+    package: str
+    state: str
 
     def summary(self) -> str:
-        lines = [f"Created {self.dest}"]
-        if self.package:
-            lines.append(f"  import it:  from {self.package} import {self.state}Manager")
-        lines += [
-            "  next:       cd " + str(self.dest),
-            '              python -m pip install -e ".[dev]" && pytest',
-        ]
-        return "\n".join(lines)
+        cd = f"cd {shlex.quote(str(self.dest))}"
+        return "\n".join(
+            [
+                f"Created {self.dest}",
+                f"  import it:  from {self.package} import {self.state}Manager",
+                f"  next:       {cd} && git init -q && git add -A && git commit -qm 'Generated'",
+                '              python -m pip install -e ".[dev]" && pytest',
+            ]
+        )
 
 
 def new(
     dest: Path,
     *,
-    spec_path: Path | None,
-    template: str | None,
-    vcs_ref: str | None,
-    interactive: bool,
+    spec_path: Path,
+    template: str | None = None,
+    vcs_ref: str | None = None,
+    interactive: bool = False,
 ) -> GeneratedProject:
-    """Render a project at `dest` from `spec_path`, or from the template's example answers.
+    """Render a project at `dest` from the spec at `spec_path`.
 
     The spec is fully validated before anything touches `dest`. Its own text becomes the
     project's `stategen.yml` (`spec_text` is passed once, not stored: later renders never
-    overwrite that file).
+    overwrite that file). The project records the template as a reference that means the
+    same on every machine (see `stategen.project.source`). `interactive` lets Copier ask
+    for the answers of a custom template's own questions.
     """
-    data: dict[str, Any] = {}
-    package = state = None
-    if spec_path is not None:
-        schema = load_spec(spec_path)
-        data = template_answers(schema)
-        data["spec_text"] = _read_text(spec_path)
-        package, state = schema.package, schema.state
+    text = read_spec_text(spec_path)
+    schema = parse_spec(text, file=spec_path)
+    source = chosen_source(template) if template is not None else stategen_source()
+    refuse_uncommitted_template(source, vcs_ref)
     copy_template(
-        template or default_template_source(),
+        source.recorded,
         dest,
-        data=data,
+        data={**rendering_answers(schema), "spec_text": text},
         vcs_ref=vcs_ref,
         defaults=not interactive,
+        redirects=source.redirects,
     )
     _write_json_schema(dest)
-    return GeneratedProject(dest=dest, package=package, state=state)
+    return GeneratedProject(dest=dest, package=schema.package, state=schema.state)
 
 
 def _write_json_schema(dest: Path) -> None:
@@ -75,10 +80,3 @@ def _write_json_schema(dest: Path) -> None:
         path.write_text(json_schema_text(project.schema), encoding="utf-8")
     except OSError as error:
         raise DestinationError(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:  # load_spec read it a moment ago
-        raise SpecError(f"cannot read the spec: {error}", file=path) from None

@@ -13,7 +13,14 @@ from pathlib import Path
 from .._template_history import is_release_tag, release_version
 from .._template_source import default_template_ref
 from ..errors import ConflictError, PreconditionError
-from ..project import Project, UpdateReport, conflict_message, local_tags, resolve_source
+from ..project import (
+    Project,
+    TemplateSource,
+    UpdateReport,
+    conflict_message,
+    local_tags,
+    source_note,
+)
 from ..project import update_project as render_update
 
 
@@ -22,22 +29,23 @@ def update(root: Path, *, template: str | None = None, vcs_ref: str | None = Non
 
     `template` switches the template source (a path, bundle or git URL holding the same
     release tags, such as the public repository); `vcs_ref` picks the version (default:
-    `v<installed stategen version>`).
+    `v<installed stategen version>`). A project that records stategen's template as a path
+    on one machine is healed: it records the template's public URL from now on.
     """
     project = Project.open(root, "update")
-    project.require_template()
+    source = project.require_template(template)
     project.require_clean_git()
-    recorded = str(project.answers["_src_path"])
-    old = str(project.answers["_commit"])
-    source = resolve_source(recorded, template)
+    recorded, old = project.recorded_source, project.template_ref
     target = vcs_ref or default_template_ref()
-    _check_target(source, old, target, local_tags(source))
+    _check_target(source, old, target)
     if template is None and old == target:
-        return UpdateReport(dest=project.root, old_version=old, new_version=old)
+        healed = project.heal_source()
+        notes = (healed,) if healed else ()
+        return UpdateReport(dest=project.root, old_version=old, new_version=old, notes=notes)
 
-    report = render_update(project.root, vcs_ref=target, template=template)
-    if source != recorded:
-        note = f"Template source: {source} (was {recorded})."
+    report = render_update(project.root, source=source, vcs_ref=target)
+    note = source_note(recorded, source)
+    if note is not None:
         report = dataclasses.replace(report, notes=(note,))
     if not report.clean:
         what = f"the update to template {report.new_version}"
@@ -53,21 +61,22 @@ def update(root: Path, *, template: str | None = None, vcs_ref: str | None = Non
     return report
 
 
-def _check_target(source: str, old: str, target: str, available: list[str] | None) -> None:
-    """Refuse a target the source lacks, a base it lacks, and downgrades, before Copier runs."""
-    if available is not None:
-        shown = ", ".join(available[-8:]) or "none"
-        if is_release_tag(target) and target not in available:
+def _check_target(source: TemplateSource, old: str, target: str) -> None:
+    """Refuse a target the source lacks, and downgrades, before Copier runs."""
+    available = local_tags(source)
+    if available is not None and is_release_tag(target) and target not in available:
+        shown = ", ".join(available[-8:])
+        if shown:
             raise PreconditionError(
-                f"the template {source} has no version {target} (its versions: {shown}). "
-                "Pass --vcs-ref with one of them, or --template with a source that has it."
+                f"the template {source.readable} has no version {target} (its versions: "
+                f"{shown}). Pass --vcs-ref with one of them, or --template with a source that "
+                "has it."
             )
-        if is_release_tag(old) and old not in available:
-            raise PreconditionError(
-                f"the template {source} has no version {old}, the one this project was last "
-                "generated from, so the update has no base to merge against. Use a template "
-                "source with that version (--template)."
-            )
+        raise PreconditionError(
+            f"the template {source.readable} has no release tags, so it has no version "
+            f"{target}. Pass --vcs-ref with one of its commits or branches (e.g. --vcs-ref "
+            "HEAD), or --template with a source that has release tags."
+        )
     older, newer = release_version(old), release_version(target)
     if older is not None and newer is not None and older > newer:
         raise PreconditionError(

@@ -13,7 +13,7 @@ from .fixtures import fixture_for, sample_data
 from .operations import NO_VALUE, Operation
 from .policy import check_version
 from .questioner import InteractiveQuestioner, Questioner
-from .writer import edge_module, write_migration
+from .writer import write_migration
 
 __all__ = [
     "NO_VALUE",
@@ -25,7 +25,6 @@ __all__ = [
     "Questioner",
     "check_version",
     "detect",
-    "edge_module",
     "fixture_for",
     "sample_data",
     "write_migration",

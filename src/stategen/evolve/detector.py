@@ -44,8 +44,24 @@ class Plan:
 
     @property
     def bump(self) -> Bump:
-        """The smallest version step these changes call for."""
+        """How serious the changes are: breaking (MAJOR), additive (MINOR), or neither."""
         return max((op.bump for op in self.operations), default=Bump.NONE)
+
+    @property
+    def step(self) -> Bump:
+        """The version step the changes call for, by SemVer: below 1.0.0 a new minor
+        version may break (item 4), so a breaking change there takes a minor step."""
+        if self.bump is Bump.MAJOR and self.old.version.major == 0:
+            return Bump.MINOR
+        return self.bump
+
+    def step_described(self) -> str:
+        """`breaking: a new major version` …, for people."""
+        if self.bump is Bump.NONE:
+            return "nothing stored changes, so the version may stay"
+        kind = "breaking" if self.bump is Bump.MAJOR else "additive"
+        below_one = " (below 1.0.0 a minor version may break)" if self.step != self.bump else ""
+        return f"{kind}: a new {self.step.label} version{below_one}"
 
     @property
     def stubs(self) -> tuple[Operation, ...]:
@@ -59,7 +75,7 @@ class Plan:
         head = f"{self.old.version} → {self.new.version}: "
         if not self.operations:
             return head + "no changes"
-        lines = [head + f"{len(self.operations)} change(s), {self.bump.label} bump"]
+        lines = [head + f"{len(self.operations)} change(s), {self.step_described()}"]
         for op in self.operations:
             stub = "  [stub]" if op.is_stub else ""
             lines.append(f"  {op.code} {op.classification.value:<15} {op.describe()}{stub}")
@@ -69,7 +85,8 @@ class Plan:
         return {
             "from": str(self.old.version),
             "to": str(self.new.version),
-            "bump": self.bump.label,
+            "bump": self.step.label,
+            "breaking": self.bump is Bump.MAJOR,
             "changes": [op.as_dict() for op in self.operations],
         }
 

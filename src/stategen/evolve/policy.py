@@ -14,25 +14,21 @@ def check_version(plan: Plan) -> None:
     while the major version is 0). Changes that store nothing new (docs, defaults) may keep it.
     """
     old, new = plan.old.version, plan.new.version
-    needed = plan.bump
+    needed = plan.step
     if new < old:
         raise SpecError(
             f"version {new} is older than the last released version {old}; "
             f"set `version: {old.next(needed)}`",
             key_path="version",
         )
-    if needed is Bump.NONE:
-        return
-    if old.major == 0 and needed is Bump.MAJOR:
-        needed = Bump.MINOR
-    if old.step_to(new) >= needed:
+    if needed is Bump.NONE or old.step_to(new) >= needed:
         return
     kinds = "breaking" if plan.bump is Bump.MAJOR else "additive"
     codes = ", ".join(sorted({op.code for op in plan.operations if op.bump >= needed}))
     now = "is still" if new == old else "only goes to"
     raise SpecError(
         f"the schema changed ({kinds}: {codes}) but the version {now} {new}; "
-        f"set `version: {old.next(plan.bump)}` ({needed.label} bump), "
+        f"set `version: {old.next(needed)}` (a new {needed.label} version), "
         "then run `stategen bump` again",
         key_path="version",
     )

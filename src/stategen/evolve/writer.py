@@ -23,12 +23,12 @@ from ..schema import (
     Named,
     Nullable,
     Record,
-    SchemaVersion,
     SetOf,
     TupleOf,
     TypeExpr,
     named_types,
 )
+from ..schema.version import edge_module
 from .detector import Plan
 from .operations import ConvertValues, Operation, RenameField
 from .operations.base import REMOVE
@@ -83,11 +83,6 @@ def _chain(first: Convert, second: Convert) -> Convert:
     """`first`, then `second`."""
     return lambda value: second(first(value))''',
 }
-
-
-def edge_module(old: SchemaVersion | str, new: SchemaVersion | str) -> str:
-    """`v1_0_0_to_v1_1_0`: the module of the step from version `old` to `new`."""
-    return f"v{str(old).replace('.', '_')}_to_v{str(new).replace('.', '_')}"
 
 
 def write_migration(plan: Plan) -> str:

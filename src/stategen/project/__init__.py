@@ -4,8 +4,23 @@ from .answers_file import read_answers
 from .history import SnapshotError, read_snapshot, snapshot_text
 from .layout import ANSWERS_FILE, SPEC_FILE, Layout
 from .project import Project
-from .render import UpdateReport, conflict_message, inspect_update, update_project
-from .source import local_tags, prepared_answers, resolve_source
+from .render import (
+    UpdateReport,
+    conflict_message,
+    inspect_update,
+    rendering_answers,
+    update_project,
+)
+from .source import (
+    TemplateSource,
+    chosen_source,
+    local_tags,
+    prepared_answers,
+    refuse_uncommitted_template,
+    resolve_source,
+    source_note,
+    stategen_source,
+)
 
 __all__ = [
     "ANSWERS_FILE",
@@ -13,14 +28,20 @@ __all__ = [
     "Layout",
     "Project",
     "SnapshotError",
+    "TemplateSource",
     "UpdateReport",
+    "chosen_source",
     "conflict_message",
     "inspect_update",
     "local_tags",
     "prepared_answers",
     "read_answers",
     "read_snapshot",
+    "refuse_uncommitted_template",
+    "rendering_answers",
     "resolve_source",
     "snapshot_text",
+    "source_note",
+    "stategen_source",
     "update_project",
 ]

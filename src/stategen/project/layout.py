@@ -5,6 +5,7 @@
   among them the newest released schema (see `stategen.answers`).
 - `.stategen/schemas/<version>.json`: the schema of each released version, written by
   `stategen bump` (see `stategen.project.history`).
+- `src/<package>/model.py`: the model generated from the newest released schema.
 - `tests/fixtures/<version>.json`: a sample state file of each older version.
 - `schemas/<version>.schema.json`: the JSON Schema of the state file of each released version.
 - `src/<package>/migrations/v<old>_to_v<new>.py`: the migration of each version edge.
@@ -15,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..evolve.writer import edge_module
-from ..schema import SchemaVersion
+from ..schema.version import SchemaVersion, edge_module
 
 SPEC_FILE = "stategen.yml"
 ANSWERS_FILE = ".copier-answers.yml"
@@ -39,6 +39,10 @@ class Layout:
     @property
     def answers(self) -> Path:
         return self.root / ANSWERS_FILE
+
+    @property
+    def model(self) -> Path:
+        return self.root / "src" / self.package / "model.py"
 
     @property
     def migrations(self) -> Path:

@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import _git
+from .._template_history import is_release_tag
+from .._template_source import is_stategen_bundle, template_version
 from ..answers import from_answers
 from ..errors import PreconditionError, SpecError
 from ..schema import Schema, SchemaVersion
-from .answers_file import read_answers
+from .answers_file import read_answers, record_source
 from .history import released_schema
 from .layout import ANSWERS_FILE, SPEC_FILE, Layout
+from .source import TemplateSource, has_version, local_tags, resolve_source, source_note
 
 #: How many uncommitted files a refusal lists before it points at `git status`.
 _LISTED = 20
@@ -48,8 +51,11 @@ class Project:
         answers = read_answers(root)
         if not isinstance(answers.get("schema"), dict) or "package" not in answers:
             raise PreconditionError(
-                f"{root / ANSWERS_FILE} records no schema; run `stategen {command}` in the top "
-                "directory of a project made by stategen"
+                f"{root / ANSWERS_FILE} records no schema (its `schema` and `package` answers), "
+                "so nothing says what the project holds and stategen will not guess. If an "
+                f"edit lost them, restore the file: git checkout HEAD -- {ANSWERS_FILE} (or "
+                f"an older commit); else run `stategen {command}` in the top directory of a "
+                "project made by stategen"
             )
         return cls(root, answers, command)
 
@@ -84,7 +90,8 @@ class Project:
                 key_path="package",
             )
         grown = () if spec.version == last else (spec.version,)
-        return spec.with_history([*self.schema.history, *grown])
+        named = spec.with_member_names_of(self.schema)
+        return named.with_history([*self.schema.history, *grown])
 
     # What commands need -----------------------------------------------------------------
 
@@ -95,15 +102,66 @@ class Project:
                 f"  {self._cd}git checkout HEAD -- {SPEC_FILE}"
             )
 
-    def require_template(self) -> None:
-        """The answers say which template and version to render from."""
-        if not self.answers.get("_src_path") or not self.answers.get("_commit"):
+    @property
+    def recorded_source(self) -> str:
+        return str(self.answers.get("_src_path") or "")
+
+    @property
+    def template_ref(self) -> str:
+        """The template version the project was last rendered from (`_commit`)."""
+        return str(self.answers.get("_commit") or "")
+
+    def require_template(self, template: str | None = None) -> TemplateSource:
+        """The template to render from (`template`, else the recorded one), which must hold
+        the version the project is on: the base of every merge."""
+        if not self.recorded_source or not self.template_ref:
             raise PreconditionError(
                 f"{self.layout.answers} does not record the template's source and version "
                 "(_src_path and _commit): the project was generated from a template directory "
                 "that is not under git, so there is no version to merge from. Add both keys by "
                 "hand (see docs/updating.md, 'Projects without a recorded version') and commit."
             )
+        source = resolve_source(self.recorded_source, template)
+        if has_version(source, self.template_ref) is False:
+            raise PreconditionError(self._missing_base(source))
+        return source
+
+    def heal_source(self) -> str | None:
+        """Record stategen's template as its URL if the answers name a path on one machine.
+
+        Returns the one-line note that says so, or None when nothing changed. (An update or
+        bump that renders records the URL through Copier instead.)
+        """
+        if not is_stategen_bundle(self.recorded_source):
+            return None
+        source = resolve_source(self.recorded_source)
+        note = source_note(self.recorded_source, source)
+        if note is not None:
+            record_source(self.root, source.recorded)
+        return note
+
+    def _missing_base(self, source: TemplateSource) -> str:
+        ref, answers = self.template_ref, self.layout.answers
+        if not is_release_tag(ref):
+            return (
+                f"{answers} records template version {ref} (_commit), which {source.readable} "
+                "does not have (a template checkout with uncommitted changes records a commit "
+                "that exists nowhere), so there is no base to merge from. Set `_commit` to the "
+                f"template tag or commit the project was generated from, commit, and run "
+                f"`stategen {self.command}` again"
+            )
+        versions = ", ".join((local_tags(source) or [])[-8:]) or "none"
+        if source.local is not None:
+            return (
+                f"the project is on template {ref}, which this stategen ({template_version()}) "
+                f"does not have (its versions: {versions}). Install stategen "
+                f"{ref.removeprefix('v')} or later and run `stategen {self.command}` again"
+            )
+        return (
+            f"the template {source.readable} has no version {ref}, the one this project was "
+            f"last generated from (its versions: {versions}), so there is no base to merge "
+            "from. Use a template source with that version (stategen update --template SOURCE)"
+        )
 
     def require_clean_git(self, *, allow: Sequence[str] = ()) -> None:
         """A committed git project with nothing uncommitted (but `allow`) and no conflicts.
@@ -125,6 +183,9 @@ class Project:
                 f"  {cd}git add -A && git commit -m 'Generated by stategen'"
             )
         entries = _git.status(root)
+        untracked = any(entry.path == ANSWERS_FILE and entry.code == "??" for entry in entries)
+        if untracked and _git.top_level(root).resolve() != root.resolve():
+            raise PreconditionError(self._not_in_this_repository())
         unmerged = [entry.path for entry in entries if entry.unmerged]
         if unmerged:
             raise PreconditionError(
@@ -142,6 +203,17 @@ class Project:
                 "(keep the lines you want, delete the <<<<<<< / ======= / >>>>>>> lines) and "
                 f"commit before running `stategen {self.command}` again."
             )
+
+    def _not_in_this_repository(self) -> str:
+        """The project sits, uncommitted, inside a repository of something else."""
+        top = _git.top_level(self.root)
+        return (
+            f"{self.root} is inside the git repository {top}, which does not hold the project "
+            f"({ANSWERS_FILE} is not committed there), so stategen {self.command} cannot "
+            "review or undo its changes with git. Give the project a repository of its own:\n"
+            f"  {self._cd}git init && git add -A && git commit -m 'Generated by stategen'\n"
+            f"or, if it belongs in {top}, commit it there first"
+        )
 
     def _dirty_message(self, dirty: Sequence[_git.StatusEntry], allow: Sequence[str]) -> str:
         listing = "\n".join(f"  {entry}" for entry in dirty[:_LISTED])

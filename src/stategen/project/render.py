@@ -1,7 +1,8 @@
-"""Re-rendering a project through Copier's 3-way update, and reading back what it did.
+"""Rendering a project through Copier's 3-way update, and reading back what it did.
 
-Whatever stategen passes to Copier is complete: the answers are decoded into a schema and
-encoded again with the code computed for the templates, so they can never disagree.
+Whatever stategen passes to Copier is complete (`rendering_answers`): the answers are decoded
+into a schema and encoded again with the code computed for the templates, so they can never
+disagree, and they name the stategen that renders (the generated CI installs that one).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from typing import Any
 
 from .. import _git
 from .._copier import update_template
+from .._template_source import stategen_requirement
 from ..answers import from_answers
 from ..codegen.template import template_answers
+from ..schema import Schema
 from .answers_file import read_answers
 from .layout import ANSWERS_FILE
-from .source import prepared_answers
+from .source import TemplateSource, prepared_answers
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,17 @@ class UpdateReport:
     def summary(self) -> str:
         """A few lines for the terminal."""
         if self.old_version == self.new_version and not self.changed:
-            head = f"{self.dest} is already on template {self.new_version}; nothing changed."
-            return "\n".join([head, *self.notes])
+            head = f"{self.dest} is already on template {self.new_version}"
+            if not self.notes:
+                return f"{head}; nothing changed."
+            return "\n".join(
+                [
+                    f"{head}.",
+                    *self.notes,
+                    f"Commit it: git add {ANSWERS_FILE} && git commit -m 'Record the template "
+                    "source'",
+                ]
+            )
         lines = [
             f"Updated {self.dest} from template {self.old_version} to {self.new_version}: "
             f"{len(self.changed)} file(s) changed.",
@@ -56,12 +68,18 @@ class UpdateReport:
         return "\n".join(lines)
 
 
+def rendering_answers(schema: Schema) -> dict[str, Any]:
+    """Everything stategen passes to Copier for `schema`: the template's answers, and how the
+    generated CI installs the stategen that renders (pinned to its version)."""
+    return {**template_answers(schema), "stategen_requirement": stategen_requirement()}
+
+
 def update_project(
     dest: Path,
     *,
+    source: TemplateSource,
     data: Mapping[str, Any] | None = None,
     vcs_ref: str | None = None,
-    template: str | None = None,
     defaults: bool = True,
     allow_uncommitted: Sequence[str] = (),
 ) -> UpdateReport:
@@ -70,19 +88,26 @@ def update_project(
     The recorded answers are replayed with `data` over them (a bump passes the new
     `schema`), re-encoded with the code the templates substitute. `vcs_ref=None` lets
     Copier pick the newest release tag of the template, `CURRENT_TEMPLATE` keeps the version
-    the project is on; `template` switches the source (see `prepared_answers`). Conflicts
-    become inline markers and are reported, not raised. The caller has checked the
-    preconditions; `allow_uncommitted` names tracked files whose uncommitted edits may stay
-    (a bump's edited `stategen.yml`: Copier leaves it alone, it is in `_skip_if_exists`).
+    the project is on; `source` is the template to merge from, and the one the project
+    records afterwards (see `prepared_answers`). Conflicts become inline markers and are
+    reported, not raised. The caller has checked the preconditions; `allow_uncommitted`
+    names tracked files whose uncommitted edits may stay (a bump's edited `stategen.yml`:
+    Copier leaves it alone, it is in `_skip_if_exists`).
     """
     dest = dest.absolute()
     before = read_answers(dest)
     schema = from_answers({**before, **(data or {})}, file=dest / ANSWERS_FILE)
     with (
-        prepared_answers(dest, template),
+        prepared_answers(dest, source),
         _git.hidden_from_status(dest, allow_uncommitted),
     ):
-        update_template(dest, data=template_answers(schema), vcs_ref=vcs_ref, defaults=defaults)
+        update_template(
+            dest,
+            data=rendering_answers(schema),
+            vcs_ref=vcs_ref,
+            defaults=defaults,
+            redirects=source.redirects,
+        )
     after = read_answers(dest)
     return inspect_update(
         dest, old_version=_text(before.get("_commit")), new_version=_text(after.get("_commit"))

@@ -140,6 +140,22 @@ class Schema:
             yield from record.fields
         yield from self.fields
 
+    def with_member_names_of(self, released: Schema) -> Schema:
+        """This schema, its enum members named as `released` named the same values.
+
+        A member's name is code that users write, so a later naming rule (accented letters
+        became letters: `café` was `CAF_`, is now `CAFE`) never renames a released member.
+        Where a kept name would clash with a new member's, the new names stay.
+        """
+        enums = {}
+        for name, enum in self.enums.items():
+            before = released.enums.get(name)
+            named = {member.value: member.name for member in before.members} if before else {}
+            members = tuple(Member(named.get(m.value, m.name), m.value) for m in enum.members)
+            unique = len({member.name for member in members}) == len(members)
+            enums[name] = dataclasses.replace(enum, members=members) if unique else enum
+        return dataclasses.replace(self, enums=enums)
+
     def with_history(self, history: Sequence[SchemaVersion | str]) -> Schema:
         """This schema, released after the versions of `history` (which ends with its own).
 

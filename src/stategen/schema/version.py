@@ -84,6 +84,11 @@ class SchemaVersion:
         return SchemaVersion(self.major, self.minor, self.patch + 1)
 
 
+def edge_module(old: SchemaVersion | str, new: SchemaVersion | str) -> str:
+    """`v1_0_0_to_v1_1_0`: the module of the migration step from version `old` to `new`."""
+    return f"v{str(old).replace('.', '_')}_to_v{str(new).replace('.', '_')}"
+
+
 def _hint(text: str) -> str:
     stripped = text.strip()
     if stripped[:1] in ("v", "V") and _LOOSE.match(stripped[1:]):

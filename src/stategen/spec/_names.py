@@ -5,10 +5,12 @@ from __future__ import annotations
 import keyword
 import re
 import sys
+import unicodedata
 from collections.abc import Collection
 
 from ..schema.problem import Problem, describe_value, show
 from ..schema.reserved import GENERATED_API, MODEL_NAMES
+from ._tooling import TOOLING_MODULES
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
@@ -17,11 +19,6 @@ _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
 #: Methods of the generated classes.
 _METHODS = frozenset({"to_dict", "from_dict", "validate"})
-#: Import names a generated project needs besides the standard library: its dependencies
-#: and the modules its tests import by plain name.
-_TAKEN_PACKAGES = frozenset(
-    {"filelock", "pytest", "mypy", "ruff", "hypothesis", "samples", "conftest", "tests"}
-)
 
 
 def identifier(name: object, what: str) -> str:
@@ -132,10 +129,11 @@ def package_name(name: object) -> str:
             f"{name!r} would shadow the standard-library module {name}; "
             f"pick another package name, e.g. '{name}_state'"
         )
-    if name in _TAKEN_PACKAGES:
+    if name in TOOLING_MODULES:
         raise Problem(
-            f"{name!r} would shadow a module the generated project imports; "
-            f"pick another package name, e.g. '{name}_state'"
+            f"{name!r} would shadow a module of the generated project's own tools (its "
+            f"tests, type checker, build or stategen); pick another package name, e.g. "
+            f"'{name}_state'"
         )
     return name
 
@@ -166,19 +164,27 @@ def camel_case(name: str) -> str:
 
 
 def member_name(value: str) -> str:
-    """The enum member name for `value`: upper-cased, other characters as '_'.
+    """The enum member name for `value`: upper-cased, accents dropped, other characters '_'.
 
-    `in-progress` → `IN_PROGRESS`, `{{ x }}` → `X___`. Leading underscores are dropped: Enum
-    reserves `_x_` names, Python mangles `__x` in a class body, and type checkers do not count
-    `__`-prefixed names as members. Raises `Problem` when no usable name is left.
+    `in-progress` → `IN_PROGRESS`, `café` → `CAFE`, `日本` → `日本`, `{{ x }}` → `X___`.
+    Letters are Unicode letters: an accented Latin letter loses its accent (so the name
+    stays ASCII where it can), and letters of other scripts are kept, as Python identifiers
+    allow. Leading underscores are dropped: Enum reserves `_x_` names, Python mangles `__x`
+    in a class body, and type checkers do not count `__`-prefixed names as members. Raises
+    `Problem` when no usable name is left.
     """
-    name = re.sub(r"[^A-Z0-9_]", "_", value.upper()).lstrip("_")
+    decomposed = unicodedata.normalize("NFKD", value.upper())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    name = "".join(
+        char if f"_{char}".isidentifier() else "_"
+        for char in unicodedata.normalize("NFKC", letters)
+    ).lstrip("_")
     if not name:
         raise Problem(
             f"the value {show(value)} has no letters or digits to make a member name from; "
             "add a letter"
         )
-    if name[0].isdigit():
+    if not name.isidentifier():
         raise Problem(
             f"the value {show(value)} gives the member name {name!r}, which starts with a digit; "
             "start the value with a letter"

@@ -7,13 +7,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .._yaml import YamlList, YamlMap, YamlNode, YamlScalar, index, join, load_yaml, to_plain
-from ..errors import SpecError
 from ..schema import SCALARS, Default, DictOf, Field, ListOf, Progress, Record, Schema, TypeExpr
 from ..schema.problem import Problem, show
 from ..schema.version import SchemaVersion
 from . import _defaults, _names
 from ._rules import RULE_KEYS, RuleProblem, with_rules
 from ._samples import check_samples
+from ._source import check_text, check_values, read_spec_text
 from ._typedefs import FIELDS_HINT, Declared, RecordDraft, dependency_order, read_types
 from ._types import parse_type
 from ._walk import Entry, Walker, describe, is_null
@@ -30,28 +30,15 @@ _DICT_STR = DictOf(SCALARS["str"], SCALARS["str"])
 
 def load_spec(path: Path | str) -> Schema:
     """Read and validate the spec file at `path`; raises `SpecError`."""
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise SpecError("no such file; check the path to the spec", file=path) from None
-    except IsADirectoryError:
-        raise SpecError("is a directory; give the path of the spec file", file=path) from None
-    except OSError as error:
-        raise SpecError(f"cannot read the spec: {error.strerror or error}", file=path) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SpecError(
-            f"the spec is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
-            file=path,
-            line=data.count(b"\n", 0, error.start) + 1,
-        ) from None
-    return parse_spec(text, file=path)
+    return parse_spec(read_spec_text(path), file=path)
 
 
 def parse_spec(text: str, *, file: Path | str | None = None) -> Schema:
     """Validate the spec in `text`; errors name `file`. Raises `SpecError`."""
-    return _Parser(Walker(file)).spec(load_yaml(text, file), file)
+    check_text(text, file=file)
+    root = load_yaml(text, file)
+    check_values(root, file=file)
+    return _Parser(Walker(file)).spec(root, file)
 
 
 class _Parser:

@@ -4,6 +4,7 @@ import os
 import threading
 from pathlib import Path
 
+from ._conversion import describe
 from .errors import StateConfigError
 
 
@@ -38,3 +39,10 @@ def lock_timeout(timeout: object) -> float | None:
             f"wait for ever; got {timeout!r}",
         )
     return float(timeout)  # type: ignore[arg-type]
+
+
+def switch(name: str, value: object) -> bool:
+    """`value` if it is a bool: a truthy string or number is more likely a mistake."""
+    if not isinstance(value, bool):
+        raise StateConfigError(name, f"expected True or False, got {describe(value)}")
+    return value

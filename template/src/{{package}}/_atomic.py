@@ -6,13 +6,12 @@ Every operation is relative to the open directory that holds the file (see `_dir
 import contextlib
 import errno
 import os
-import stat
-import sys
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 
 from ._directory import Directory
-from ._names import temp_name
+from ._fileio import flush, reserve
+from ._temps import Temps
 
 # Windows refuses os.replace while another process has the target open, even briefly to read
 # it (bpo-46003). Such holds are short, so retry with a bounded backoff (about 1 s in all).
@@ -36,25 +35,30 @@ def write_atomic(
     name: str,
     data: bytes,
     *,
-    temp_prefix: str,
+    temps: Temps,
     current: os.stat_result | None,
     keep_owner: bool = True,
     before_replace: Callable[[], None] | None = None,
+    size: int | None = None,
 ) -> None:
     """Replace the file `name` in `directory` with `data` durably.
 
-    `current` is the status of the file being replaced (None: there is none): the new file
-    gets its mode and, if `keep_owner` and permitted, its owner. `before_replace` runs after
-    the data is safely on disk and before the rename, so links it makes in the same
-    directory (the backup) are covered by the one directory fsync.
+    `current` is the status of the file being replaced, or of the file whose mode and owner
+    a new one takes (None: the umask decides): the new file gets its mode and, if
+    `keep_owner` and permitted, its owner. `before_replace` runs after the data is safely
+    on disk and before the rename, so links it makes in the same directory (the backup) are
+    covered by the one directory fsync. `size`: the file is extended to that many bytes,
+    allocated where the system can (the journal's room to grow).
     """
-    fd, temp = _create_temp(directory, temp_prefix)  # 1. same directory, unpredictable name
+    fd, temp = _create_temp(directory, temps)  # 1. same directory, unpredictable name
     try:
         try:
             if current is not None:
                 _copy_owner_and_mode(fd, current, keep_owner)  # 2. or the umask's mode
             _write_all(fd, data)  # 3. the whole content, serialized before we got here
-            _flush(fd)  # 4. on the disk before the rename can be
+            if size is not None:
+                reserve(fd, size)
+            flush(fd)  # 4. on the disk before the rename can be
         finally:
             os.close(fd)
         if before_replace is not None:
@@ -72,7 +76,7 @@ def link_atomic(
     source: str,
     target: str,
     *,
-    temp_prefix: str,
+    temps: Temps,
     expected: os.stat_result,
     content: bytes | None,
 ) -> None:
@@ -85,7 +89,7 @@ def link_atomic(
     `content` instead (None: the file could not be read, and so cannot be copied).
     """
     for _ in range(_ATTEMPTS):
-        temp = temp_name(temp_prefix)
+        temp = temps.name()
         try:
             directory.link(source, temp)
             break
@@ -94,10 +98,10 @@ def link_atomic(
         except OSError:  # no hard links here (FAT, some network shares, protected_hardlinks)
             if content is None:
                 raise
-            write_atomic(directory, target, content, temp_prefix=temp_prefix, current=expected)
+            write_atomic(directory, target, content, temps=temps, current=expected)
             return
     else:
-        raise FileExistsError(errno.EEXIST, "no free temp name", temp_prefix)
+        raise FileExistsError(errno.EEXIST, "no free temp name", temps.prefix)
     try:
         linked = directory.lstat(temp)
         if linked is None or not os.path.samestat(linked, expected):
@@ -113,42 +117,17 @@ def link_atomic(
             directory.unlink(temp)
 
 
-def sweep_temps(directory: Directory, temp_prefix: str, owners: Collection[int]) -> int:
-    """Remove the temp files that killed writers of this state file left behind.
-
-    Call it under the lock: then no live writer of the file can own a temp file. Only
-    regular files owned by one of `owners` go: a directory, a symlink or another user's
-    file that happens to carry the prefix is not ours, so it is left alone, and so is
-    anything the system will not let us remove. A sweep never fails a save.
-    """
-    removed = 0
-    try:
-        names = [name for name in directory.names() if name.startswith(temp_prefix)]
-    except OSError:
-        return 0  # an unlistable directory (write and search permission only): nothing swept
-    for name in names:
-        with contextlib.suppress(OSError):
-            found = directory.lstat(name)
-            if found is None or not stat.S_ISREG(found.st_mode):
-                continue
-            if hasattr(os, "geteuid") and found.st_uid not in owners:
-                continue
-            directory.unlink(name)
-            removed += 1
-    return removed
-
-
-def _create_temp(directory: Directory, prefix: str) -> tuple[int, str]:
+def _create_temp(directory: Directory, temps: Temps) -> tuple[int, str]:
     # Same directory as the target: os.replace cannot cross filesystems (EXDEV). Mode 0o666
     # lets the kernel apply the umask, so a new file gets 0o666 & ~umask without this code
     # touching the process-wide umask (reading it means setting it, which races threads).
     for _ in range(_ATTEMPTS):
-        temp = temp_name(prefix)
+        temp = temps.name()
         try:
             return directory.open(temp, _CREATE_FLAGS, 0o666), temp
         except FileExistsError:
             continue
-    raise FileExistsError(errno.EEXIST, "no free temp name", directory.where(prefix))
+    raise FileExistsError(errno.EEXIST, "no free temp name", directory.where(temps.prefix))
 
 
 def _copy_owner_and_mode(fd: int, current: os.stat_result, keep_owner: bool) -> None:
@@ -167,18 +146,6 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
-
-
-def _flush(fd: int) -> None:
-    """Push the file's data to stable storage (the disk, not just the OS cache)."""
-    if sys.platform == "darwin":
-        import fcntl
-
-        # On macOS fsync only reaches the drive's cache; F_FULLFSYNC flushes the drive.
-        with contextlib.suppress(OSError):  # not supported on some filesystems: use fsync
-            fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
-            return
-    os.fsync(fd)
 
 
 def _replace(directory: Directory, temp: str, name: str) -> None:

@@ -9,6 +9,7 @@ the system has no such calls (Windows) the directory is its path.
 import errno
 import os
 import stat
+from collections.abc import Callable
 from types import TracebackType
 
 from ._names import DEFAULT_NAME_MAX
@@ -31,13 +32,16 @@ class Directory:
     operations then take full paths.
     """
 
-    __slots__ = ("_prefix", "fd", "path")
+    __slots__ = ("_identity", "_name_max", "_prefix", "fd", "path")
 
     def __init__(self, fd: int | None, path: str) -> None:
         self.fd = fd
         self.path = path
         # Joined by hand: os.path.join costs more than the system call it names a path for.
         self._prefix = path if path.endswith(os.sep) else path + os.sep
+        # Asked once: an open directory stays the same directory on the same filesystem.
+        self._name_max: int | None = None
+        self._identity: tuple[int, int] | None = None
 
     @classmethod
     def root(cls, anchor: str) -> "Directory":
@@ -63,6 +67,23 @@ class Directory:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+    def __del__(self, _close: Callable[[int], None] = os.close) -> None:
+        # A directory several operations share (the locator's) closes when the last one
+        # lets it go; any other was closed explicitly, and this does nothing. `os` and
+        # `contextlib` may be gone at interpreter exit, hence the default argument.
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            try:  # noqa: SIM105
+                _close(fd)
+            except OSError:
+                pass
+
+    def duplicate(self) -> "Directory":
+        """Another hold on the same directory, closed independently of this one."""
+        other = Directory(os.dup(self.fd) if self.fd is not None else None, self.path)
+        other._name_max, other._identity = self._name_max, self._identity
+        return other
 
     def where(self, name: str) -> str:
         """The path of `name` in this directory."""
@@ -160,12 +181,24 @@ class Directory:
 
     def name_max(self) -> int:
         """The longest name, in bytes, this directory's filesystem accepts."""
-        try:
-            if self.fd is not None:
-                return os.fpathconf(self.fd, "PC_NAME_MAX")
-            return os.pathconf(self.path, "PC_NAME_MAX")
-        except (OSError, ValueError, AttributeError):  # not known here (Windows, some FUSE)
-            return DEFAULT_NAME_MAX
+        if self._name_max is None:
+            try:
+                if self.fd is not None:
+                    self._name_max = os.fpathconf(self.fd, "PC_NAME_MAX")
+                else:
+                    self._name_max = os.pathconf(self.path, "PC_NAME_MAX")
+            except (OSError, ValueError, AttributeError):  # not known (Windows, some FUSE)
+                self._name_max = DEFAULT_NAME_MAX
+        return self._name_max
+
+    def identity(self) -> tuple[int, int]:
+        """The directory's device and inode: which directory it is, whatever its path."""
+        if self._identity is not None:
+            return self._identity
+        here = self.stat()
+        if self.fd is not None:  # an open directory cannot become another one
+            self._identity = (here.st_dev, here.st_ino)
+        return here.st_dev, here.st_ino
 
     def _at(self, name: str) -> str:
         return name if self.fd is not None else self.where(name)

@@ -1,8 +1,10 @@
-"""The file format: one JSON object, its schema version first and a CRC-32 of the rest last.
+"""The snapshot's format: one JSON object, its schema version first and a CRC-32 of the rest last.
 
 Each save ends the object with a CRC-32 of everything else, so a flipped bit anywhere in the
 file is caught instead of loading as a different, plausible state. The key can never be a
-field name (fields are identifiers), and the entry has a fixed shape at a fixed place.
+field name (fields are identifiers), and the entry has a fixed shape at a fixed place. A
+snapshot that a journal extends names its generation (`"#generation"`, just before the
+checksum): only journal records of that generation apply to it.
 """
 
 import json
@@ -10,10 +12,12 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from ._records import is_generation
 from .errors import StateCorruptError
 
 VERSION_KEY = "version"
 CHECKSUM_KEY = "#crc32"
+GENERATION_KEY = "#generation"
 _CHECKSUM_HEAD = b', "#crc32": "'
 _CHECKSUM_TAIL = b'"}\n'
 _CHECKSUM_SIZE = len(_CHECKSUM_HEAD) + 8 + len(_CHECKSUM_TAIL)
@@ -45,12 +49,15 @@ _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 _STRICT_DECODER = json.JSONDecoder(parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
 
 
-def serialize(version: str, fields: dict[str, Any]) -> bytes:
-    """The bytes of a file holding `fields` at schema `version`, checksum last.
+def serialize(version: str, fields: dict[str, Any], generation: str | None = None) -> bytes:
+    """The bytes of a file holding `fields` at schema `version`, checksum last; `generation`
+    names the snapshot for its journal (None: a snapshot without one).
 
     Raises ValueError (an integer too long for text) or RecursionError (nested too deeply).
     """
     document = {VERSION_KEY: version, **fields}
+    if generation is not None:
+        document[GENERATION_KEY] = generation
     try:
         body = json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except UnicodeEncodeError:
@@ -60,8 +67,9 @@ def serialize(version: str, fields: dict[str, Any]) -> bytes:
     return b"".join((body[:-1], _CHECKSUM_HEAD, _checksum(memoryview(body)[:-1]), _CHECKSUM_TAIL))
 
 
-def parse(raw: bytes, path: Path) -> dict[str, Any]:
-    """The JSON object in `raw`, without its checksum entry; StateCorruptError if there is none.
+def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], str | None]:
+    """The JSON object in `raw` without its checksum and generation entries, and the
+    generation (None: the snapshot has no journal); StateCorruptError if there is none.
 
     The schema version is left in; the caller reads it.
     """
@@ -86,7 +94,25 @@ def parse(raw: bytes, path: Path) -> dict[str, Any]:
     # unchecked. A flipped bit cannot pass this way: it breaks the JSON, renames the key (an
     # unknown field, rejected), or leaves the entry in place, where it is checked.
     data.pop(CHECKSUM_KEY, None)
-    return data
+    generation = data.pop(GENERATION_KEY, None)
+    if generation is not None and not is_generation(generation):
+        raise StateCorruptError(
+            path, f'"{GENERATION_KEY}" must be 16 lowercase hex digits, got {generation!r:.40}'
+        )
+    return data, generation
+
+
+def take_version(data: dict[str, Any], path: Path) -> str | None:
+    """Remove and return the schema version of a parsed file (None: it has none).
+
+    StateCorruptError if it is not a string; the caller checks its form.
+    """
+    version = data.pop(VERSION_KEY, None)
+    if version is not None and not isinstance(version, str):
+        raise StateCorruptError(
+            path, f'"{VERSION_KEY}" must be a MAJOR.MINOR.PATCH string, got {version!r:.60}'
+        )
+    return version
 
 
 def _checksum_matches(raw: bytes, path: Path) -> bool:

@@ -8,11 +8,12 @@ The walk happens again at each operation, because a link can be planted at any t
 directories it reaches stay open (see `_directory`), so nothing later can redirect them.
 Missing directories are created only on the way the caller gave, never beyond a symlink.
 
-A walk costs a system call per directory. So a `Locator` remembers the directory its last
-walk reached, when that walk met no link at all, and the next operation opens that path in
-one call and compares the directory it gets with the one it remembers (device and inode).
-The same directory means the operation happens exactly where a walk would take it; any
-other outcome, or a link at the file's own name, means a full walk again.
+A walk costs a system call per directory. So a `Locator` keeps the directory its last walk
+reached open, when that walk met no link at all, and the next operation looks its path up in
+one call and compares the directory it finds with the one it holds (device and inode; a
+directory held open cannot give its inode number to another). The same directory means the
+operation happens exactly where a walk would take it; any other outcome, or a link at the
+file's own name, means a full walk again.
 """
 
 import errno
@@ -25,7 +26,6 @@ from ._trust import check_link
 
 #: Links followed in one walk before giving up, as the kernel does (ELOOP).
 MAX_LINKS = 40
-_DIRECTORY_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 class Location:
@@ -36,7 +36,7 @@ class Location:
     reached it, never a symlink's. Closing the location closes the directory.
     """
 
-    __slots__ = ("_where", "directory", "found", "name")
+    __slots__ = ("_owned", "_where", "directory", "found", "name")
 
     def __init__(
         self,
@@ -44,11 +44,14 @@ class Location:
         name: str,
         where: str,
         found: os.stat_result | None = None,
+        *,
+        owned: bool = True,
     ) -> None:
         self.directory = directory
         self.name = name
         self._where = where
         self.found = found  # the status of `name` when the walk reached it (None: missing)
+        self._owned = owned  # False: the locator's own directory, which it keeps open
 
     @property
     def path(self) -> Path:
@@ -62,7 +65,7 @@ class Location:
         self.close()
 
     def close(self) -> None:
-        if self.directory is not None:
+        if self.directory is not None and self._owned:
             self.directory.close()
 
 
@@ -71,18 +74,20 @@ class Locator:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # The directory the last walk reached without meeting a link: (path, device, inode).
-        self._known: tuple[str, int, int] | None = None
+        # The directory the last walk reached without meeting a link, held open, with its
+        # device and inode. Replaced, never closed here: an operation in another thread
+        # may still use it, and it closes when the last one lets it go.
+        self._known: tuple[Directory, int, int] | None = None
 
     def locate(self, *, create: bool) -> Location:
         """Where the file is now: walked from the root, with `create` making missing
-        directories, unless the remembered directory is confirmed in one call.
+        directories, unless the directory held open is confirmed in one call.
 
         Raises StateUnsafePathError for a link the caller may not follow, and OSError for
         what the system refuses (a loop of links, a file where a directory should be ...).
         """
         known = self._known
-        if known is not None and BY_DESCRIPTOR:
+        if known is not None:
             place = _confirm(known, self.path.name)
             if place is not None:
                 return place
@@ -93,32 +98,26 @@ class Locator:
             walk.directory.close()
             raise
         self._known = None
-        if place.directory is not None and walk.links == 0:
+        if BY_DESCRIPTOR and place.directory is not None and walk.links == 0:
             here = place.directory.stat()
-            self._known = (place.directory.path, here.st_dev, here.st_ino)
+            held = place.directory.duplicate()
+            self._known = (held, here.st_dev, here.st_ino)
         return place
 
 
-def _confirm(known: tuple[str, int, int], name: str) -> Location | None:
-    """The location in the remembered directory, if its path still leads there; else None."""
-    path, device, inode = known
+def _confirm(known: tuple[Directory, int, int], name: str) -> Location | None:
+    """The location in the directory held open, if its path still leads there; else None."""
+    directory, device, inode = known
     try:
-        fd = os.open(path, _DIRECTORY_FLAGS)
-    except OSError:
-        return None
-    directory = Directory(fd, path)
-    try:
-        here = os.fstat(fd)
+        here = os.stat(directory.path)
         found = directory.lstat(name)
     except OSError:
-        directory.close()
         return None
     if (here.st_dev, here.st_ino) != (device, inode) or (
         found is not None and stat.S_ISLNK(found.st_mode)
     ):
-        directory.close()
         return None
-    return Location(directory, name, directory.where(name), found)
+    return Location(directory, name, directory.where(name), found, owned=False)
 
 
 class _Walk:

@@ -11,7 +11,8 @@ import os
 import stat
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -63,13 +64,17 @@ class StateLock:
     def __init__(self) -> None:
         self._mutex = threading.Lock()
         self._owner: int | None = None
+        # The lock file, kept open between operations (descriptor, device, inode): opening
+        # and checking it for each one cost several times what locking it does.
+        self._file: tuple[int, int, int] | None = None
 
     @contextmanager
     def held(
         self, directory: Directory, name: str, data_path: Path, timeout: float | None
-    ) -> Iterator[None]:
+    ) -> Iterator[int]:
         """Hold the lock `name` in `directory` for the block (timeout None: wait for ever).
 
+        Yields the lock file's descriptor, which only the holder may write (see `_temps`).
         StateLockTimeout after `timeout` seconds; StateWriteError when the lock file cannot
         be opened, and StateUnsafePathError when it is not one this library may use.
         """
@@ -81,26 +86,70 @@ class StateLock:
         if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
             raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
         try:
+            fd = self._acquire(directory, name, data_path, deadline, timeout)
+            self._owner = threading.get_ident()
+            try:
+                yield fd
+            finally:
+                self._owner = None
+                with contextlib.suppress(OSError):
+                    filelock.unlock_descriptor(fd)
+        finally:
+            self._mutex.release()
+
+    def forget(self, _close: Callable[[int], None] = os.close) -> None:
+        """Close the lock file kept open (in a forked child: the parent's lock stays held)."""
+        held, self._file = self._file, None
+        if held is not None:
+            try:  # noqa: SIM105 - contextlib may be gone when this runs at interpreter exit
+                _close(held[0])
+            except OSError:
+                pass
+
+    def __del__(self) -> None:
+        # The managers of a file keep its lock while they live; the last one gone closes it.
+        self.forget()
+
+    def _acquire(
+        self,
+        directory: Directory,
+        name: str,
+        data_path: Path,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> int:
+        lock_path = directory.where(name)
+        for _ in range(3):
+            fd, device, inode = self._open(directory, name, data_path)
+            _take(fd, deadline, data_path, lock_path, timeout)
+            # The name must still lead to the file just locked: a lock file removed or
+            # replaced since it was opened would let a writer opening the name now lock
+            # another file, and two writers would both hold "the" lock.
+            try:
+                found = directory.lstat(name)
+            except OSError as error:
+                filelock.unlock_descriptor(fd)
+                raise StateWriteError(data_path, error) from error
+            if found is not None and (found.st_dev, found.st_ino) == (device, inode):
+                return fd
+            filelock.unlock_descriptor(fd)
+            self.forget()
+        raise StateWriteError(
+            data_path,
+            FileNotFoundError(errno.ENOENT, "the lock file keeps being replaced", lock_path),
+        )
+
+    def _open(self, directory: Directory, name: str, data_path: Path) -> tuple[int, int, int]:
+        if self._file is None:
             try:
                 fd = _open_lock_file(directory, name, data_path)
+                status = os.fstat(fd)
             except StateError:
                 raise
             except OSError as error:  # the lock file cannot be created or opened
                 raise StateWriteError(data_path, error) from error
-            try:
-                _take(fd, deadline, data_path, lock_path, timeout)
-                self._owner = threading.get_ident()
-                try:
-                    yield
-                finally:
-                    self._owner = None
-                    # Closing the descriptor (below) releases the lock too, whatever this says.
-                    with contextlib.suppress(OSError):
-                        filelock.unlock_descriptor(fd)
-            finally:
-                os.close(fd)
-        finally:
-            self._mutex.release()
+            self._file = (fd, status.st_dev, status.st_ino)
+        return self._file
 
 
 def _take(
@@ -178,7 +227,10 @@ def _check_lock_file(
         )
 
 
-_locks: dict[tuple[int, int, str], StateLock] = {}
+# Weak: a lock lives as long as a manager of its file does, and its open file with it.
+_locks: "weakref.WeakValueDictionary[tuple[int, int, str], StateLock]" = (
+    weakref.WeakValueDictionary()
+)
 _locks_guard = threading.Lock()
 
 
@@ -186,13 +238,13 @@ def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
     """The one StateLock of the lock file `name` in `directory`, for this process.
 
     Keyed by the directory's identity, not its path: every store of one file shares it,
-    whatever path (or link) each was given.
+    whatever path (or link) each was given. The caller keeps it while it may need it.
     """
     try:
-        here = directory.stat()
+        device, inode = directory.identity()
     except OSError as error:
         raise StateWriteError(data_path, error) from error
-    key = (here.st_dev, here.st_ino, os.path.normcase(name))
+    key = (device, inode, os.path.normcase(name))
     with _locks_guard:
         lock = _locks.get(key)
         if lock is None:
@@ -202,9 +254,12 @@ def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
 
 def _forget_locks_in_child() -> None:
     # A forked child must not reuse the parent's locks: a mutex another parent thread held at
-    # the fork would never be released.
+    # the fork would never be released. Closing the child's copies of the lock files leaves
+    # the parent's locks held: flock belongs to the open file, which the parent still has.
     global _locks, _locks_guard
-    _locks = {}
+    for lock in list(_locks.values()):
+        lock.forget()
+    _locks = weakref.WeakValueDictionary()
     _locks_guard = threading.Lock()
 
 

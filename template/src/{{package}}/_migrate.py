@@ -1,6 +1,7 @@
 """The migration chain: one step for each pair of consecutive released schema versions."""
 
 import importlib
+import os
 import pkgutil
 import re
 from collections.abc import Callable, Sequence
@@ -23,6 +24,13 @@ class Step:
     source: str
     target: str
     migrate: Migrate
+
+    def __str__(self) -> str:
+        """Where the step's code is: `pkg.migrations.v1_0_0_to_v1_1_0 (1.0.0 → 1.1.0)`."""
+        module = getattr(self.migrate, "__module__", None) or "?"
+        name = getattr(self.migrate, "__qualname__", "migrate")
+        where = module if name == "migrate" else f"{module}.{name}"
+        return f"{where} ({self.source} → {self.target})"
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -93,14 +101,38 @@ def _import_step(package: str, name: str, source: str, target: str) -> Step:
 
 
 def migrate(data: dict[str, Any], version: str, steps: Sequence[Step]) -> dict[str, Any]:
-    """Run the steps from `version` to the newest, in memory; `version` must be a step's source."""
+    """Run the steps from `version` to the newest, in memory; `version` must be a step's source.
+
+    A step that raises, or returns no dict, is a StateMigrationError naming it, chained to
+    what it raised: the bug is in the step, not in the file.
+    """
     start = next(index for index, step in enumerate(steps) if step.source == version)
     for step in steps[start:]:
-        result = step.migrate(data)
+        try:
+            result = step.migrate(data)
+        except Exception as error:
+            raise StateMigrationError(
+                f"the migration {step} raised {error!r}; {_FIX}", step=str(step)
+            ) from error
         if not isinstance(result, dict):
             raise StateMigrationError(
-                f"migration {step.source} → {step.target} returned {type(result).__name__}, "
-                "not a dict"
+                f"the migration {step} returned {type(result).__name__}, not a dict; {_FIX}",
+                step=str(step),
             )
         data = result
     return data
+
+
+def rejected(step: Step, reason: str, path: os.PathLike[str] | str) -> StateMigrationError:
+    """The error for data that `step`, the last of a migration, made and its target rejects."""
+    return StateMigrationError(
+        f"the data the migration {step} produced does not fit schema {step.target}: "
+        f"{reason}; {_FIX}",
+        path=path,
+        step=str(step),
+    )
+
+
+#: What every failing step's message ends with. Loading never changes the file, so the data
+#: is still there once the step is fixed.
+_FIX = "the file was left untouched: fix the step, then load it again"

@@ -1,4 +1,4 @@
-"""The names kept beside a state file (lock, backups, temp files), each within the name limit.
+"""The names kept beside a state file (lock, journal, backups, temps), each within the name limit.
 
 A name is `<file name><suffix>` when that fits the filesystem's limit on one name (NAME_MAX,
 255 bytes on most). Otherwise the file name is cut and a hash of the whole name added, so a
@@ -14,6 +14,8 @@ import secrets
 TEMP_MARKER = ".stategen-tmp-"
 #: The random part of a temp name: 64 bits, so nobody can plant the name in advance.
 _RANDOM_BYTES = 8
+#: How many characters that random part takes (hex digits).
+TEMP_RANDOM_CHARS = 2 * _RANDOM_BYTES
 #: The limit most filesystems have, used where the real one cannot be asked.
 DEFAULT_NAME_MAX = 255
 _HASH_CHARS = 16
@@ -26,7 +28,7 @@ def sidecar(name: str, suffix: str, limit: int) -> str:
 
 def temp_prefix(name: str, limit: int) -> str:
     """The start of every temp file name of the state file `name`: hidden and recognisable."""
-    return "." + _fit(name, TEMP_MARKER, limit - 1 - 2 * _RANDOM_BYTES)
+    return "." + _fit(name, TEMP_MARKER, limit - 1 - TEMP_RANDOM_CHARS)
 
 
 def temp_name(prefix: str) -> str:

@@ -11,6 +11,7 @@ import stat
 from pathlib import Path
 
 from ._directory import Directory
+from ._fileio import read_at
 from ._trust import check_link, describe_owner, may_replace
 from .errors import StateNotFoundError, StateUnsafePathError
 
@@ -46,20 +47,36 @@ def read_regular(
     StateUnsafePathError for anything but a regular file, and OSError for what the system
     refuses.
     """
+    fd, status = open_regular(directory, name, origin, kept=kept, found=found)
+    try:
+        return read_whole(fd, status), status
+    finally:
+        os.close(fd)
+
+
+def open_regular(
+    directory: Directory,
+    name: str,
+    origin: Path,
+    *,
+    kept: bool = False,
+    found: os.stat_result | None = None,
+) -> tuple[int, os.stat_result]:
+    """`read_regular`'s checks, and the file left open for reading: its descriptor and status."""
     fd = _open(directory, name, origin, kept, found)
     try:
         status = os.fstat(fd)
         refuse_unless_regular(directory, name, status, origin, kept=kept)
-        # One read returns a whole regular file; it never gets more than its size (plus
-        # one byte, to see a file growing under a foreign writer).
-        size = status.st_size + 1
-        chunks = []
-        while size > 0 and (chunk := os.read(fd, size)):
-            chunks.append(chunk)
-            size -= len(chunk)
-    finally:
+    except BaseException:
         os.close(fd)
-    return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), status
+        raise
+    return fd, status
+
+
+def read_whole(fd: int, status: os.stat_result) -> bytes:
+    """The content of the open regular file, never more than its size when it was opened
+    (plus one byte, to see a file growing under a foreign writer)."""
+    return read_at(fd, 0, status.st_size + 1)
 
 
 def refuse_unless_regular(

@@ -1,44 +1,41 @@
-"""`StateStore`: one typed state in one JSON file, with load, save, transaction and recover."""
+"""`StateStore`: the policy over a storage engine: validation, versions and migrations,
+backups and quarantine, behind load / save / transaction / recover / compact.
 
+The engine (`_storage`) keeps the JSON form of the state; everything here works on what it
+returns, so a second engine changes nothing in this module.
+"""
+
+import copy
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from . import _arguments, _atomic, _document, _names
+from . import _arguments, _document
 from ._codec import decode, encode
-from ._directory import Directory
-from ._locate import Location, Locator
-from ._lock import lock_for
-from ._migrate import Step, migrate, parse_version
-from ._regular import check_replaceable, read_regular, refuse_unless_regular
-from ._trust import trusted
+from ._files import FileEngine
+from ._migrate import Step, migrate, parse_version, rejected
+from ._patch import Op
+from ._storage import DAMAGED, GOOD, Previous, Session, Stored
 from .errors import (
     StateCorruptError,
-    StateError,
     StateMigrationError,
     StateNotFoundError,
     StateReadError,
     StateValidationError,
     StateVersionError,
-    StateWriteError,
 )
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 VERSION_KEY = _document.VERSION_KEY
 CHECKSUM_KEY = _document.CHECKSUM_KEY
 
-
-@dataclass(frozen=True)
-class _Current:
-    """The file a save is about to replace: its status, and its bytes (None: unreadable)."""
-
-    status: os.stat_result
-    raw: bytes | None
+#: What a state that cannot be used raises: `recover()` falls back on the backup for these.
+_DAMAGE = (StateCorruptError, StateNotFoundError, StateMigrationError, StateReadError)
 
 
 class StateStore(Generic[T]):
@@ -47,8 +44,9 @@ class StateStore(Generic[T]):
     The file is a JSON object: `"version"` (the schema version), the fields, and last a
     `"#crc32"` checksum of the rest (a file written by hand or reformatted loads without it).
     Saves are durable and atomic, writers exclude each other through `<file>.lock`, and each
-    save keeps the previous good file as `<file>.bak`. Symlinks on the path are followed at
-    each operation, when the kernel's protected_symlinks rule would follow them.
+    save keeps the previous good file as `<file>.bak`. With `journal=True` an update appends
+    only what changed to `<file>.journal` (see `_files`). Symlinks on the path are followed
+    at each operation, when the kernel's protected_symlinks rule would follow them.
     """
 
     def __init__(
@@ -59,44 +57,45 @@ class StateStore(Generic[T]):
         schema_version: str,
         steps: Sequence[Step] = (),
         lock_timeout: float | None = 10.0,
+        journal: bool = False,
     ) -> None:
         # Absolute, not resolved: links are followed (or refused) at each operation, since
         # one can be planted at any time, and a later chdir cannot move the store.
         self.path = _arguments.absolute_path(path)
-        self._locator = Locator(self.path)
         self.state_type = state_type
         self.schema_version = schema_version
         self.lock_timeout = _arguments.lock_timeout(lock_timeout)
+        self.journal = _arguments.switch("journal", journal)
         self._steps = tuple(steps)
         self._versions = self._check_chain(self._steps, schema_version)
-        # The bytes (and their schema version) this store last loaded or wrote: a file with
-        # these exact bytes is known good without parsing it again.
-        self._good: tuple[bytes, str] | None = None
+        self._engine = FileEngine(self.path, journal=self.journal)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({str(self.path)!r})"
+        mode = ", journal=True" if self.journal else ""
+        return f"{type(self).__name__}({str(self.path)!r}{mode})"
 
     @property
     def backup_path(self) -> Path:
         """The previous good generation, kept by every save: what `recover()` restores."""
-        return self._sidecar_path(".bak")
+        return self._engine.sidecar_path(".bak")
 
     @property
     def corrupt_path(self) -> Path:
         """Where a save over a corrupt file moves the corrupt bytes instead of destroying them."""
-        return self._sidecar_path(".corrupt")
+        return self._engine.sidecar_path(".corrupt")
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal of changes since the snapshot was written (journal mode)."""
+        return self._engine.sidecar_path(".journal")
 
     def version_backup_path(self, version: str) -> Path:
         """The last file of an older schema `version` that a save replaced, byte for byte."""
-        return self._sidecar_path(f".v{version}.bak")
+        return self._engine.sidecar_path(f".v{version}.bak")
 
     def exists(self) -> bool:
         """Whether the state file exists (it may still be corrupt)."""
-        with self._place(writing=False) as place:
-            try:
-                return place.directory is not None and place.directory.lstat(place.name) is not None
-            except OSError as error:
-                raise StateReadError(self.path, error) from error
+        return self._engine.exists()
 
     def load(self) -> T:
         """Read, migrate if older, and validate the state. The file is never modified.
@@ -104,54 +103,125 @@ class StateStore(Generic[T]):
         Raises StateNotFoundError, StateCorruptError, StateVersionError, and for a path it
         cannot use, StateReadError or StateUnsafePathError.
         """
-        with self._place(writing=False) as place:
-            return self._load_at(place, walked_just_now=True)
+        with self._engine.view(exact=True) as stored:
+            return self._decode(stored, self.path)
 
     def save(self, state: T) -> None:
         """Validate and write `state` durably, keeping the previous good file as the backup.
 
         Over a corrupt file, the corrupt bytes are kept as `corrupt_path`; over a file from
-        newer code, nothing is written and StateVersionError is raised.
+        newer code, nothing is written and StateVersionError is raised. In journal mode too
+        the whole state is written (and the journal folded in first, so that the backup is
+        the state as it was before this save).
         """
-        data = self._serialize(state)  # before the lock: a bad value fails with nothing touched
-        with self._place(writing=True) as place, self._lock(place):
-            self._write(place, data)
+        fields = self._encode(state)  # before the lock: a bad value fails with nothing touched
+        with self._engine.session(self.lock_timeout) as session:
+            previous = self._judge(session)
+            session.replace(self.schema_version, fields, previous).checked = True
 
     @contextmanager
     def transaction(self, default: Callable[[], T] | None = None) -> Iterator[T]:
         """Lock, load fresh, yield the state, and save it only if the block ends cleanly.
 
         Without a file, the state is `default()`, or StateNotFoundError when there is none.
+        Only what changed is written: in journal mode one appended record, and nothing at
+        all when nothing changed.
         """
-        with self._place(writing=True) as place, self._lock(place):
-            try:
-                state = self._load_at(place)
-            except StateNotFoundError:
-                if default is None:
-                    raise
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is not None:
+                state = self._decode(stored, self.path)
+            elif default is None:
+                raise StateNotFoundError(self.path)
+            else:
                 state = default()
             yield state
-            self._write(place, self._serialize(state))
+            fields = self._encode(state)
+            if stored is None:
+                session.replace(self.schema_version, fields, GOOD).checked = True
+            elif (version := self._version_of(stored)) != self.schema_version:
+                # Written at an older version: the engine keeps the old file whole (its
+                # journal folded in) under that version, then writes this one.
+                upgrade = Previous(True, version)
+                session.replace(self.schema_version, fields, upgrade).checked = True
+            else:
+                session.update(fields)
 
     def recover(self) -> T:
         """Return a good state: the current file if it loads, else the backup, put back in place.
 
-        Whatever is wrong with the current file's content, it is kept as `corrupt_path`.
-        Raises StateNotFoundError when there is no backup, and StateCorruptError when the
-        backup is damaged too; a file from newer code, or something that is not a regular
-        file, is never replaced.
+        Whatever is wrong with the current state, the damaged file (and journal) is kept
+        as `corrupt_path`. A journal damaged in the middle keeps the records before the
+        damage. Raises StateNotFoundError when there is no backup, and StateCorruptError when
+        the backup is damaged too; a file from newer code, or something that is not a
+        regular file, is never replaced.
         """
-        with self._place(writing=True) as place, self._lock(place):
+        with self._engine.session(self.lock_timeout) as session:
+            session.tidy()
             try:
-                return self._load_at(place)
-            except (StateCorruptError, StateNotFoundError, StateMigrationError, StateReadError):
+                stored = session.current(afresh=True)
+                if stored is not None:
+                    return self._decode(stored, self.path)
+            except _DAMAGE:
                 pass
-            assert place.directory is not None  # _place(create=True) made it
-            backup = _names.sidecar(place.name, ".bak", place.directory.name_max())
-            raw = self._read(place.directory, backup, kept=True)[0]
-            state, _ = self._parse(raw, place.path.with_name(backup))
-            self._write(place, self._serialize(state))
+            state = self._salvaged(session)
+            if state is None:
+                state = self._decode(session.backup(), self.backup_path)
+            session.replace(self.schema_version, self._encode(state), DAMAGED).checked = True
             return state
+
+    def compact(self) -> bool:
+        """Fold the journal into the snapshot, so the JSON file alone holds the whole state.
+
+        Returns False when there was nothing to fold. Also removes the temp files a crash
+        left behind. Raises as load() does for a state that cannot be read.
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is None:
+                raise StateNotFoundError(self.path)
+            if not stored.checked:
+                self._decode(stored, self.path)  # never fold a state that does not validate
+            folded = session.compact()
+            session.tidy()
+            return folded
+
+    def describe(self) -> str:
+        """How the state is stored now, in one line: its schema version, and the files."""
+        with self._engine.view(exact=True) as stored:
+            return f"schema version {self._version_of(stored)}; {self._engine.describe()}"
+
+    # For the generated manager's helpers ------------------------------------------------
+
+    def _inspect(self, read: Callable[[Stored], R]) -> R:
+        """`read(stored)` of the state as the engine holds it, without the lock: a quick read
+        (`next_pending()`) that trusts the files' identity. A state written at an older
+        version is migrated for it, and one not validated yet is validated first."""
+        with self._engine.view(exact=False) as stored:
+            if self._version_of(stored) != self.schema_version:
+                stored = Stored(self.schema_version, self._encode(self._decode(stored, self.path)))
+            elif not stored.checked:
+                self._decode(stored, self.path)
+            return read(stored)
+
+    def _change(self, change: Callable[[Stored], Sequence[Op]]) -> None:
+        """Apply the operations `change(stored)` returns to the state, in one locked update.
+
+        A state written at an older version, or not validated yet, is first read the
+        generic way (and an older one written at the current version).
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is None:
+                raise StateNotFoundError(self.path)
+            version = self._version_of(stored)
+            if version != self.schema_version:
+                fields = self._encode(self._decode(stored, self.path))
+                upgraded = session.replace(self.schema_version, fields, Previous(True, version))
+                upgraded.checked = True
+            elif not stored.checked:
+                self._decode(stored, self.path)
+            session.apply(change)
 
     # Internals -------------------------------------------------------------------------
 
@@ -166,91 +236,59 @@ class StateStore(Generic[T]):
             )
         return versions or (schema_version,)
 
-    def _place(self, *, writing: bool) -> Location:
-        """Where the file really is, walked now; OSErrors of the walk become ours.
+    def _judge(self, session: Session) -> Previous:
+        """How a save keeps the state it replaces: good (the backup) or damaged (aside).
 
-        For `writing`, missing directories are made, and what stands at the file's name must
-        be a regular file, checked before the lock file is made beside it.
+        A state from newer code raises StateVersionError: it is never overwritten.
         """
-        failure = StateWriteError if writing else StateReadError
         try:
-            place = self._locator.locate(create=writing)
-        except StateError:
-            raise
-        except OSError as error:
-            raise failure(self.path, error) from error
-        if writing and place.directory is not None:
-            try:
-                found = place.directory.lstat(place.name)
-                if found is not None:
-                    refuse_unless_regular(place.directory, place.name, found, self.path)
-            except BaseException as error:
-                place.close()
-                if isinstance(error, OSError) and not isinstance(error, StateError):
-                    raise failure(self.path, error) from error
-                raise
-        return place
+            stored = session.current()
+            if stored is None:
+                return GOOD
+            version = self._version_of(stored)
+            if not stored.checked or version != self.schema_version:
+                self._decode(stored, self.path)
+        except (StateCorruptError, StateMigrationError, StateReadError):
+            # Never rotate a damaged file into the backup, and never destroy it either.
+            return DAMAGED
+        return Previous(True, version if version != self.schema_version else None)
 
-    def _sidecar_path(self, suffix: str) -> Path:
-        with self._place(writing=False) as place:
-            limit = place.directory.name_max() if place.directory else _names.DEFAULT_NAME_MAX
-            return place.path.with_name(_names.sidecar(place.name, suffix, limit))
+    def _salvaged(self, session: Session) -> T | None:
+        """The good part the engine still has of a damaged state, if it validates."""
+        stored = session.salvage()
+        if stored is None:
+            return None
+        try:
+            return self._decode(stored, self.path)
+        except (StateCorruptError, StateMigrationError):
+            return None
 
-    def _lock(self, place: Location) -> AbstractContextManager[None]:
-        assert place.directory is not None  # _place(create=True) made it
-        name = _names.sidecar(place.name, ".lock", place.directory.name_max())
-        lock = lock_for(place.directory, name, self.path)
-        return lock.held(place.directory, name, self.path, self.lock_timeout)
+    def _version_of(self, stored: Stored) -> str:
+        # A file without a version predates versioning: it is the first released version.
+        return stored.version if stored.version is not None else self._versions[0]
 
-    def _load_at(self, place: Location, *, walked_just_now: bool = False) -> T:
-        """The state in the file at `place`.
-
-        `walked_just_now`: the walk's view of the file is still current, so the file's status
-        need not be taken again. Never so under the lock: the walk happened before it.
-        """
-        found = place.found if walked_just_now else None
-        if place.directory is None or (walked_just_now and found is None):
-            raise StateNotFoundError(self.path)
-        raw, _ = self._read(place.directory, place.name, found=found)
-        state, version = self._parse(raw, self.path)
-        self._good = (raw, version)
+    def _decode(self, stored: Stored, path: Path) -> T:
+        """The validated state in `stored`, migrated from the version it was written at."""
+        version = self._version_of(stored)
+        data = stored.fields
+        migrated = version != self.schema_version
+        if migrated:
+            # Migrations may change their argument in place; the engine's copy stays as is.
+            data = self._upgrade(copy.deepcopy(data), version, path)
+        try:
+            state = decode(self.state_type, data)
+        except (RecursionError, ValueError) as error:  # ValueError: StateValidationError, huge ints
+            reason = _invalid(error)
+            if migrated:  # the migration's output, not the file, is what the model rejects
+                raise rejected(self._steps[-1], reason, path) from error
+            field = error.field if isinstance(error, StateValidationError) else None
+            raise StateCorruptError(path, reason, field=field) from None
+        if not migrated:
+            stored.checked = True
         return state
 
-    def _read(
-        self,
-        directory: Directory,
-        name: str,
-        *,
-        kept: bool = False,
-        found: os.stat_result | None = None,
-    ) -> tuple[bytes, os.stat_result]:
-        """`read_regular`, with what the system refuses as StateReadError."""
-        try:
-            return read_regular(directory, name, self.path, kept=kept, found=found)
-        except StateError:
-            raise
-        except OSError as error:
-            raise StateReadError(self.path, error) from error
-
-    def _parse(self, raw: bytes, path: Path) -> tuple[T, str]:
-        """The validated state in `raw`, and the schema version the file had."""
-        data = _document.parse(raw, path)
-        # A file without a version predates versioning: it is the first released version.
-        version = data.pop(VERSION_KEY, self._versions[0])
-        if version != self.schema_version:
-            data = self._upgrade(data, version, path)
-        after = f" (after migrating from {version})" if version != self.schema_version else ""
-        try:
-            return decode(self.state_type, data), version
-        except StateValidationError as error:
-            raise StateCorruptError(path, str(error) + after, field=error.field) from None
-        except RecursionError:
-            raise StateCorruptError(path, "the state is nested too deeply" + after) from None
-        except ValueError as error:  # e.g. a number too long to convert
-            raise StateCorruptError(path, _short(str(error)) + after) from None
-
-    def _upgrade(self, data: dict[str, Any], version: object, path: Path) -> dict[str, Any]:
-        if not isinstance(version, str) or (found := parse_version(version)) is None:
+    def _upgrade(self, data: dict[str, Any], version: str, path: Path) -> dict[str, Any]:
+        if (found := parse_version(version)) is None:
             raise StateCorruptError(
                 path, f'"version" must be a MAJOR.MINOR.PATCH string, got {_short(repr(version))}'
             )
@@ -261,20 +299,21 @@ class StateStore(Generic[T]):
             raise StateVersionError(path, version, self.schema_version, reason)
         try:
             return migrate(data, version, self._steps)
-        except StateMigrationError as error:
-            raise StateMigrationError(error.reason, path=path) from error
-        except Exception as error:
-            raise StateMigrationError(
-                f"migrating from {version} failed: {error!r}", path=path
-            ) from error
+        except StateMigrationError as error:  # the same error, naming the file too
+            raise StateMigrationError(error.reason, path=path, step=error.step) from (
+                error.__cause__
+            )
 
-    def _serialize(self, state: T) -> bytes:
+    def _encode(self, state: T) -> dict[str, Any]:
+        """`state` as JSON data, validated; StateValidationError names what is wrong."""
         if type(state) is not self.state_type:
             raise StateValidationError(
                 "", f"expected a {self.state_type.__name__}, got {type(state).__name__}"
             )
         try:
-            return _document.serialize(self.schema_version, encode(state))
+            # The codec refuses what json cannot write (huge integers, deep nesting), so a
+            # bad value fails here, before the lock.
+            return encode(state)
         except StateValidationError:
             raise
         except RecursionError:
@@ -282,101 +321,14 @@ class StateStore(Generic[T]):
         except ValueError as error:  # e.g. an integer too long to write as text
             raise StateValidationError("", _short(str(error))) from None
 
-    def _write(self, place: Location, data: bytes) -> None:
-        """Replace the file with `data`; the caller holds the lock."""
-        assert place.directory is not None  # _place(create=True) made it
-        directory, name = place.directory, place.name
-        try:
-            limit = directory.name_max()
-            prefix = _names.temp_prefix(name, limit)
-            current = self._current(directory, name)
-            here = directory.stat()
-            owners = {os.geteuid()} if hasattr(os, "geteuid") else set()
-            if current is not None:
-                owners.add(current.status.st_uid)
-            # Temps of writers killed mid-save (the file's, and those of its backups).
-            _atomic.sweep_temps(directory, prefix, owners)
-            keep = self._keep_current(directory, name, current, prefix, limit)
-            _atomic.write_atomic(
-                directory,
-                name,
-                data,
-                temp_prefix=prefix,
-                current=current.status if current else None,
-                # Never give the new file away to a stranger who planted the old one.
-                keep_owner=current is None or trusted(current.status.st_uid, here),
-                before_replace=keep,
-            )
-        except StateError:
-            raise  # already says what happened (StateNotFoundError is an OSError too)
-        except OSError as error:
-            raise StateWriteError(self.path, error) from error
-        self._good = (data, self.schema_version)
 
-    def _current(self, directory: Directory, name: str) -> _Current | None:
-        """The file about to be replaced, if any; its bytes when they can be read."""
-        try:
-            raw, status = self._read(directory, name)
-        except StateNotFoundError:
-            return None
-        except StateReadError:
-            # Unreadable (permissions, an I/O error): kept aside whole, like a corrupt file.
-            status_or_none = directory.lstat(name)
-            if status_or_none is None:
-                return None
-            refuse_unless_regular(directory, name, status_or_none, self.path)
-            return _Current(status_or_none, None)
-        return _Current(status, raw)
-
-    def _keep_current(
-        self,
-        directory: Directory,
-        name: str,
-        current: _Current | None,
-        prefix: str,
-        limit: int,
-    ) -> Callable[[], None] | None:
-        """What to do with the file about to be replaced, decided before anything is written."""
-        if current is None:
-            return None
-        targets = [_names.sidecar(name, suffix, limit) for suffix in self._keep_as(current)]
-        # Check every name this save replaces before writing anything: a save that cannot
-        # finish fails before it starts.
-        for replaced in (name, *targets):
-            check_replaceable(directory, replaced, self.path)
-
-        def keep() -> None:
-            for target in targets:
-                _atomic.link_atomic(
-                    directory,
-                    name,
-                    target,
-                    temp_prefix=prefix,
-                    expected=current.status,
-                    content=current.raw,
-                )
-
-        return keep
-
-    def _keep_as(self, current: _Current) -> list[str]:
-        """The suffixes of the names the file about to be replaced is kept under."""
-        # Comparing bytes is exact, and cheap next to the fsync that follows; a stat signature
-        # would miss a same-size edit made within one tick of a coarse file clock.
-        good = self._good
-        if current.raw is not None and good is not None and good[0] == current.raw:
-            version = good[1]
-        elif current.raw is None:
-            return [".corrupt"]  # unreadable: kept whole, never rotated into the backup
-        else:
-            try:
-                _, version = self._parse(current.raw, self.path)
-            except (StateCorruptError, StateMigrationError):
-                # Never rotate a corrupt file into the backup, and never destroy it either.
-                return [".corrupt"]
-            # StateVersionError propagates: a file from newer code is never overwritten.
-        if version != self.schema_version:
-            return [".bak", f".v{version}.bak"]
-        return [".bak"]
+def _invalid(error: Exception) -> str:
+    """Why decoding failed, in a few words."""
+    if isinstance(error, RecursionError):
+        return "the state is nested too deeply"
+    if isinstance(error, StateValidationError):
+        return str(error)
+    return _short(str(error))  # e.g. a number too long to convert
 
 
 def _short(text: str, limit: int = 200) -> str:

@@ -227,12 +227,24 @@ class StateValidationError(StateError, ValueError):
 
 
 class StateMigrationError(StateError):
-    """The migration chain is broken, or one of its steps failed on a file."""
+    """The migration chain is broken, or one of its steps failed on a file.
 
-    def __init__(self, reason: str, *, path: os.PathLike[str] | str | None = None) -> None:
+    A step that raised, or made data the newer model rejects, is named in `step` (its module
+    and versions) and the message, and what it raised is the `__cause__`. The file is left
+    exactly as it was: the bug is in the step, not in the data.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        path: os.PathLike[str] | str | None = None,
+        step: str | None = None,
+    ) -> None:
         super().__init__(f"{path}: {reason}" if path is not None else reason)
         self.path = path
         self.reason = reason
+        self.step = step
 
 
 class StateConfigError(StateError, ValueError):

@@ -261,6 +261,11 @@ class Duration(Ordered, Scalar):
 
     def default(self, value: Any, check: DefaultCheck) -> Any:
         length = parse_duration(value)
+        if length is None and isinstance(value, str) and _DURATION.fullmatch(value):
+            raise Problem(
+                f"the default {show(value)} is out of range: a duration is at most "
+                f"{dt.timedelta.max.days} days"
+            )
         if length is None:
             raise Problem(
                 f"the default {show(value)} is not an ISO 8601 duration in days, hours, "

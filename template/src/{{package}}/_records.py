@@ -1,0 +1,145 @@
+"""The journal's framing: a fixed header, then records that each check themselves.
+
+A record is a 24-byte head, `crc` (u32), `length` (u32), `sequence` (u64) and the 8-byte
+`generation` of the snapshot it applies to (little-endian), then `length` bytes of payload.
+The CRC-32 covers everything after itself (the length, the sequence, the generation and the
+payload, in one run of bytes), so a record that was torn by a crash, or damaged later, never
+passes as a good one. Records of one generation are numbered from 0 without a gap.
+
+The file is preallocated, so the records end where the next head is not a good record of
+the expected generation and sequence: usually zeros. What lies after that end decides what
+it was. Bytes that are no record are the tail of an append a crash cut short, never
+acknowledged, so they are ignored (and the next writer cuts them off). A good record of the
+same generation after that point means the bad one was not at the tail: that is
+corruption, reported, never skipped.
+"""
+
+import secrets
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+#: The first bytes of every journal file: what it is, and the version of this format.
+MAGIC = b"stategen jrnl v1"
+#: Where the first record starts.
+START = len(MAGIC)
+_HEAD = struct.Struct("<IIQ8s")  # crc, length, sequence, generation
+_CHECKED = struct.Struct("<IQ8s")  # what the CRC starts with: length, sequence, generation
+HEAD_SIZE = _HEAD.size
+_GENERATION = 8  # bytes
+
+
+@dataclass
+class Scan:
+    """What a scan of journal bytes found, in file offsets."""
+
+    payloads: list[tuple[int, bytes]] = field(default_factory=list)  # (file offset, payload)
+    end: int = START  # just after the last good record: where the next one goes
+    sequence: int = 0  # the number the next record gets
+    torn: bool = False  # bytes after `end` that are no record (a cut-short append, or stale)
+    corrupt: str | None = None  # a bad record with good ones after it: what is wrong
+    short: bool = False  # a record runs past the bytes given: read further and scan again
+
+
+def new_generation() -> str:
+    """A new generation name, as a snapshot stores it: 16 random hex digits."""
+    return secrets.token_hex(_GENERATION)
+
+
+def generation_bytes(name: str) -> bytes:
+    """The 8 bytes a record stores for the generation `name` (16 hex digits)."""
+    return bytes.fromhex(name)
+
+
+def is_generation(text: object) -> bool:
+    """Whether `text` is a generation name as snapshots store it: 16 lowercase hex digits."""
+    return (
+        isinstance(text, str)
+        and len(text) == 2 * _GENERATION
+        and all(c in "0123456789abcdef" for c in text)
+    )
+
+
+def frame(generation: bytes, sequence: int, payload: bytes) -> bytes:
+    """The bytes of one record."""
+    checked = _CHECKED.pack(len(payload), sequence, generation) + payload
+    return zlib.crc32(checked).to_bytes(4, "little") + checked
+
+
+def scan(
+    data: bytes,
+    offset: int,
+    generation: bytes,
+    sequence: int,
+    *,
+    at_end: bool,
+    check_rest: bool,
+) -> Scan:
+    """The good records of `generation` in `data`, which holds the file from `offset` on.
+
+    `sequence` is the number the first record must have. `at_end`: `data` runs to the end
+    of the file. `check_rest`: look at everything after the last good record, to tell a
+    torn tail (or zeros) from a damaged record that good ones follow; without it (a warm
+    reader that scanned that far before) the first head that is no record ends the scan,
+    and `torn` only says that head was not zeros.
+    """
+    found = Scan(end=offset, sequence=sequence)
+    payloads = found.payloads
+    view = memoryview(data)
+    position, size = 0, len(data)
+    unpack, crc32 = _HEAD.unpack_from, zlib.crc32
+    while position + HEAD_SIZE <= size:
+        crc, length, number, owner = unpack(data, position)
+        stop = position + HEAD_SIZE + length
+        if owner != generation or number != sequence or length == 0:
+            break
+        if stop > size:
+            found.short = not at_end
+            break
+        if crc != crc32(view[position + 4 : stop]):
+            break
+        payloads.append((offset + position, bytes(view[position + HEAD_SIZE : stop])))
+        sequence += 1
+        position = stop
+    found.sequence = sequence
+    found.end = offset + position
+    if found.short:
+        return found
+    if not check_rest:
+        # Only a hint: a head that is not all zeros may be torn, or damaged with good records
+        # after it; the caller scans again with `check_rest` to tell.
+        head = data[position : position + HEAD_SIZE]
+        found.torn = head != bytes(len(head))
+        return found
+    # Compared as bytes: a memoryview compares item by item, twenty times slower.
+    rest = data[position:]
+    if rest == bytes(len(rest)):  # zeros: the preallocated space nobody wrote yet
+        return found
+    later = _later_record(data, view, position, generation, found.sequence)
+    if later is None:
+        found.torn = True
+    else:
+        found.corrupt = (
+            f"journal record {found.sequence} at byte {offset + position} is damaged, "
+            f"and a good record of the same generation follows it at byte {offset + later}"
+        )
+    return found
+
+
+def _later_record(
+    data: bytes, view: memoryview, after: int, generation: bytes, sequence: int
+) -> int | None:
+    """The position of a good record of `generation`, numbered `sequence` or later, that
+    starts after `after`; None when there is none."""
+    where = after + HEAD_SIZE  # the generation sits at byte 16 of a head
+    while (found := data.find(generation, where)) >= 0:
+        start = found - (HEAD_SIZE - _GENERATION)
+        where = found + 1
+        if start <= after:
+            continue
+        crc, length, number, _ = _HEAD.unpack_from(data, start)
+        stop = start + HEAD_SIZE + length
+        good = length and number >= sequence and stop <= len(data)
+        if good and crc == zlib.crc32(view[start + 4 : stop]):
+            return start
+    return None
