@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import keyword
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -14,15 +17,22 @@ from conftest import EXAMPLES, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stategen.codegen import serializer
+from stategen.codegen.declaration import declaration
 from stategen.codegen.template import template_answers
 from stategen.project import rendering_answers
+from stategen.schema.reserved import MODEL_NAMES
 from stategen.spec import load_spec, parse_spec
 
 RUFF = Path(sys.executable).parent / "ruff"
 
 # Names from 1 to 70 characters, so declarations land on both sides of the 100-column limit.
 names = st.from_regex(r"[a-z][a-z0-9_]{0,69}", fullmatch=True).filter(
-    lambda n: n not in ("field", "date", "datetime", "float", "int", "str", "bool", "list", "dict")
+    lambda n: (
+        not keyword.iskeyword(n)
+        and not keyword.issoftkeyword(n)
+        and n not in (*MODEL_NAMES, "type", "version", "to_dict", "from_dict", "validate")
+    )
 )
 # Free text as a spec may hold it: no control or hidden characters (the joiners are text).
 texts = st.text(
@@ -49,6 +59,86 @@ scalar_fields = st.one_of(
     st.just({"type": "Long", "default_factory": "Long"}),
     st.just({"type": "Choice", "default": "a very long member value " * 3}),
 )
+#: The newer types, their fixed defaults and their rules, with values of any length.
+long_texts = st.text("abcxyz-", min_size=1, max_size=120)
+newer_fields = st.one_of(
+    st.builds(
+        lambda v: {"type": "decimal", "default": str(v)},
+        st.decimals(allow_nan=False, allow_infinity=False),
+    ),
+    st.builds(  # up to timedelta.max.days
+        lambda d: {"type": "timedelta", "default": f"P{d}DT1H2M3.5S"}, st.integers(0, 999_999_999)
+    ),
+    st.builds(
+        lambda day, hours: {
+            "type": "datetime",
+            "default": f"{day.isoformat()}T01:02:03.000004{hours}",
+        },
+        st.dates(),
+        st.sampled_from(["+00:00", "-03:30", "+05:45"]),
+    ),
+    st.builds(lambda day: {"type": "date | None", "default": day.isoformat()}, st.dates()),
+    st.builds(lambda u: {"type": "uuid", "default": str(u)}, st.uuids()),
+    st.just({"type": "uuid", "default_factory": "uuid4"}),
+    st.builds(
+        lambda b: {"type": "bytes", "default": base64.b64encode(b).decode()},
+        st.binary(max_size=90),
+    ),
+    st.builds(
+        lambda values: {"type": f"Literal[{', '.join(map(json.dumps, values))}]"},
+        st.lists(long_texts, min_size=1, max_size=4, unique=True),
+    ),
+    st.builds(
+        lambda v: {"type": "set[str]", "default": sorted(v)},
+        st.sets(long_texts, max_size=3),
+    ),
+    st.builds(
+        lambda v: {"type": "tuple[int, ...]", "default": v},
+        st.lists(st.integers(-(10**30), 10**30), max_size=4),
+    ),
+    st.builds(
+        lambda v: {"type": "dict[int, str]", "default": {str(k): x for k, x in v.items()}},
+        st.dictionaries(st.integers(-(10**20), 10**20), long_texts, max_size=3),
+    ),
+    st.builds(
+        lambda low, span, text: {
+            "type": "int | None",
+            "ge": low,
+            "le": low + span,
+            "default": None,
+        },
+        st.integers(-(10**40), 10**40),
+        st.integers(0, 10**40),
+        long_texts,
+    ),
+    st.builds(
+        lambda pattern, most: {
+            "type": "str",
+            "pattern": f"^[a-z-]*(?:{pattern})?$",
+            "max_length": most,
+        },
+        st.from_regex(r"[a-z]{1,80}", fullmatch=True),
+        st.integers(1, 10**30),
+    ),
+    st.builds(
+        lambda most, least: {
+            "type": "list[Choice]",
+            "max_length": most + least,
+            "items": {},
+            "default": ["a very long member value " * 3] * least,
+        },
+        st.integers(0, 10**20),
+        st.integers(0, 3),
+    ),
+    st.builds(
+        lambda low: {
+            "type": "dict[str, tuple[float, float]]",
+            "keys": {"pattern": "[a-z]+"},
+            "values": {"items": [{"gt": low}, None]},
+        },
+        st.floats(-1e300, 1e300),
+    ),
+)
 
 
 def _module(answers: dict[str, Any]) -> str:
@@ -60,6 +150,9 @@ def _module(answers: dict[str, Any]) -> str:
         f'{code["state_comment"]}@dataclass(kw_only=True)\nclass State:\n    """Root."""\n\n'
         f"{code['state_fields']}\n"
     )
+
+
+any_field = st.one_of(scalar_fields, newer_fields)
 
 
 def _formatted(source: str) -> str:
@@ -75,7 +168,9 @@ def _formatted(source: str) -> str:
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.dictionaries(names, scalar_fields, min_size=1, max_size=6), texts)
+@given(
+    st.dictionaries(names, st.one_of(scalar_fields, newer_fields), min_size=1, max_size=6), texts
+)
 def test_model_code_is_laid_out_as_ruff_would(fields: dict[str, Any], description: str) -> None:
     """Declarations of any length, with any default, are already in ruff's layout."""
     spec = {
@@ -120,3 +215,56 @@ def test_copier_default_is_the_example_as_stategen_records_it() -> None:
         assert config[key]["default"] == answers[key], (
             f"copier.yml's default {key} is stale: run scripts/copier_defaults.py"
         )
+
+
+def _random_annotation(chooser: random.Random, depth: int = 0) -> serializer.Node:
+    """An annotation of the shapes the model writes: names, generics, Annotated, `| None`."""
+    roll = chooser.random()
+    if depth > 2 or roll < 0.25:
+        return serializer.name(chooser.choice(["int", "str", "Decimal", "Status", "UUID"]))
+    if roll < 0.55:
+        rules = tuple(
+            serializer.Prefixed(
+                f"{key}=", serializer.literal(chooser.choice([0, 10**38, "x" * 60]))
+            )
+            for key in chooser.sample(["ge", "le", "max_length", "pattern"], chooser.randint(1, 3))
+        )
+        constraints = serializer.Call("Constraints", rules)
+        return serializer.subscript(
+            "Annotated", _random_annotation(chooser, depth + 2), constraints
+        )
+    if roll < 0.75:
+        items = [_random_annotation(chooser, depth + 1) for _ in range(chooser.randint(1, 3))]
+        return serializer.subscript(chooser.choice(["list", "tuple", "dict"]), *items)
+    inner = _random_annotation(chooser, depth + 1)
+    return inner if isinstance(inner, serializer.OrNone) else serializer.OrNone(inner)
+
+
+def _random_value(chooser: random.Random) -> serializer.Node | None:
+    """A default of the shapes the model writes: atoms, calls, literals, field(...)."""
+    return chooser.choice(
+        [
+            None,
+            serializer.name("None"),
+            serializer.name(serializer.string("x" * chooser.randint(1, 80))),
+            serializer.name(str(chooser.randint(-100, 100))),
+            serializer.call("Decimal", serializer.literal("1" * chooser.randint(1, 60))),
+            serializer.call("datetime", *map(serializer.literal, (2024, 1, 1, 5, 6, 7, 8))),
+            serializer.Call(
+                "field", (serializer.Prefixed("default_factory=", serializer.name("uuid4")),)
+            ),
+            serializer.Collection("(", ")", (serializer.literal(10**30), serializer.literal(-1))),
+        ]
+    )
+
+
+def test_declarations_of_every_shape_are_laid_out_as_ruff_would() -> None:
+    """`name: annotation = value` of any length, split where ruff splits it: 600 at once."""
+    chooser = random.Random(14)
+    lines = ["class State:"]
+    for number in range(600):
+        name = "n" * chooser.randint(1, 45) + str(number)
+        annotation, value = _random_annotation(chooser), _random_value(chooser)
+        lines += ["    " + line for line in declaration(name, annotation, value, 4)]
+    module = "\n".join(lines) + "\n"
+    assert _formatted(module) == module

@@ -32,7 +32,7 @@ from .schema import (
     TypeExpr,
 )
 from .schema.types import Named
-from .spec import default_from_factory, default_from_value, parse_type
+from .spec import default_from_factory, default_from_value, parse_type, rules_of, with_rules
 
 
 def to_answers(schema: Schema) -> dict[str, Any]:
@@ -92,13 +92,17 @@ def from_answers(answers: Any, *, file: Path | str | None = None) -> Schema:
 
 
 def _field_answer(item: Field, schema: Schema) -> dict[str, Any]:
-    return {
+    answer = {
         "name": item.name,
         "annotation": str(item.type),
         "doc": item.doc,
         "default": _default_answer(item, schema),
         "renamed_from": item.renamed_from,
     }
+    rules = rules_of(item.type)
+    if rules:  # only then: fields without rules keep the shape every release wrote
+        answer["constraints"] = rules
+    return answer
 
 
 def _default_answer(item: Field, schema: Schema) -> dict[str, Any] | None:
@@ -129,6 +133,7 @@ class _Reader:
         self.path = "schema"
         self.enums: dict[str, Enum] = {}
         self.kinds: dict[str, Kind] = {}
+        self.records: dict[str, Record] = {}
 
     @contextmanager
     def at(self, path: str) -> Iterator[None]:
@@ -156,11 +161,10 @@ class _Reader:
         raw_records = data.get("records") or ()
         for item in raw_records:
             self.kinds[_unique(self.kinds, identifier(item["name"]))] = "record"
-        records = {}
-        for position, item in enumerate(raw_records):
+        for position, item in enumerate(raw_records):  # in dependency order
             path = f"schema.records[{position}]"
             fields = self.fields(item["fields"], f"{path}.fields")
-            records[item["name"]] = Record(item["name"], fields, _doc(item.get("doc")))
+            self.records[item["name"]] = Record(item["name"], fields, _doc(item.get("doc")))
         fields = self.fields(data["fields"], "schema.fields")
         with self.at("schema.version"):
             version = SchemaVersion.parse(str(data["version"]))
@@ -172,7 +176,7 @@ class _Reader:
             fields=fields,
             description=description,
             enums=self.enums,
-            records=records,
+            records=self.records,
             progress=self.progress(data.get("progress"), fields),
             history=history,
         )
@@ -181,7 +185,9 @@ class _Reader:
         fields: dict[str, Field] = {}
         for position, item in enumerate(items):
             with self.at(f"{path}[{position}]"):
-                expr = parse_type(item["annotation"], self.kinds)
+                expr = with_rules(
+                    parse_type(item["annotation"], self.kinds), item.get("constraints") or {}
+                )
                 renamed = item.get("renamed_from")
                 name = _unique(fields, identifier(item["name"]))
                 fields[name] = Field(
@@ -199,13 +205,13 @@ class _Reader:
             return None
         kind = raw["kind"]
         if kind in ("literal", "copy"):
-            return default_from_value(expr, raw["value"], self.enums)
+            return default_from_value(expr, raw["value"], self.enums, self.records)
         if kind in ("empty_list", "empty_dict"):
             return default_from_value(expr, [] if kind == "empty_list" else {}, self.enums)
         if kind == "enum":
             members = {m.name: m.value for m in self.enums[raw["enum"]].members}
             return default_from_value(expr, members[raw["member"]], self.enums)
-        if kind in ("record", "now", "today"):
+        if kind in ("record", "now", "today", "uuid4"):
             factory = raw["record"] if kind == "record" else kind
             records = {name: None for name, k in self.kinds.items() if k == "record"}
             return default_from_factory(expr, factory, records)

@@ -171,6 +171,35 @@ def check(
 
 
 @app.command(cls=_Command)
+def schema(
+    project: ProjectOption = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version",
+            metavar="VERSION",
+            help="A released schema version (default: the newest).",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="PATH", help="Write it here instead of stdout."),
+    ] = None,
+) -> None:
+    """Write the JSON Schema (draft 2020-12) of the state file of a released version."""
+    from .commands.schema import schema as run_schema
+    from .commands.schema import write_schema
+
+    with reporting_errors():
+        text = run_schema(project or Path("."), version=version)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_schema(text, output)
+            typer.echo(f"Wrote {output}")
+
+
+@app.command(cls=_Command)
 def update(
     positional: Annotated[
         Path | None,

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_stategen
 
+from stategen.project import Project
+
 pytestmark = pytest.mark.e2e
 
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yml"))
@@ -87,3 +89,103 @@ def test_long_names_keep_the_tests_and_manager_formatted(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     files = ["tests", f"src/{LONG_NAMES['package']}/manager.py"]
     _check([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *files], dest)
+
+
+#: Saves the project's two sample states with its own library; prints the files' paths.
+SAVE_SAMPLES = """
+import sys
+sys.path[:0] = ["src", "tests"]
+from _samples import sample_instance
+from {package} import {state}, {state}Manager
+for variant in (0, 1):
+    path = sys.argv[1] + f"/state-{{variant}}.json"
+    # The second in journal mode: its snapshot names a generation.
+    {state}Manager(path, journal=bool(variant)).save(sample_instance({state}, variant))
+    print(path)
+"""
+
+#: Loads each file with the project's library; prints the paths of the files it refused.
+LOAD_EACH = """
+import sys
+sys.path[:0] = ["src"]
+from {package} import {state}Manager, StateError
+for path in sys.argv[1:]:
+    try:
+        {state}Manager(path).load()
+    except StateError:
+        print(path)
+"""
+
+#: Values the example `everything` must refuse, one rule each: a file holding one of them
+#: fails the JSON Schema (and the library).
+EVERYTHING_BROKEN = {
+    "retries": 11,  # le: 10
+    "ratio": 1,  # lt: 1
+    "name": "Bad!",  # pattern
+    "tags": ["a", "a"],  # a set: no repeats
+    "shape": [1],  # tuple[int, int]
+    "by_id": {"07": "x"},  # int keys in str(int)'s spelling only
+    "mode": "slow",  # Literal["fast", "safe"]
+    "run_id": "ABC",  # uuid
+    "budget": 10.5,  # a decimal is text
+    "not_a_field": 1,  # no other keys
+    "version": "0.0.1",  # this schema's version only
+}
+
+
+def test_saved_files_validate_against_the_json_schema(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Files the project's library saves validate against its JSON Schema (both the file
+    `stategen new` wrote and `stategen schema`'s output), and a file breaking a rule fails."""
+    import jsonschema
+
+    answers = Project.open(project, "test")
+    package, state, version = answers.layout.package, answers.schema.state, answers.schema.version
+    written = (project / "schemas" / f"{version}.schema.json").read_text(encoding="utf-8")
+    printed = run_stategen("schema", "--project", project)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == written
+    schema = json.loads(written)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    files = tmp_path_factory.mktemp("saved")
+    script = SAVE_SAMPLES.format(package=package, state=state)
+    saved = subprocess.run(
+        [sys.executable, "-c", script, str(files)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    documents = [json.loads(Path(path).read_text()) for path in saved.stdout.split()]
+    assert len(documents) == 2
+    assert "#generation" not in documents[0] and "#generation" in documents[1]
+    for document in documents:
+        validator.validate(document)
+
+    broken = (
+        EVERYTHING_BROKEN
+        if project.parent.name.startswith("everything")
+        else {
+            "not_a_field": 1,
+            "version": "0.0.1",
+        }
+    )
+    paths = []
+    for key, value in broken.items():
+        document = {**documents[0], key: value}
+        assert not validator.is_valid(document), f"{key}={value!r} passed the JSON Schema"
+        del document["#crc32"]  # as if written by hand
+        paths.append(files / f"broken-{key}.json")
+        paths[-1].write_text(json.dumps(document), encoding="utf-8")
+    script = LOAD_EACH.format(package=package, state=state)
+    loaded = subprocess.run(
+        [sys.executable, "-c", script, *map(str, paths)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == list(map(str, paths)), "the library loaded a broken file"

@@ -18,18 +18,22 @@ from stategen.evolve.operations import (
     AddEnum,
     AddEnumMember,
     AddField,
+    AddLiteralValue,
     AddRecord,
     AddRequiredField,
     ChangeDefault,
     ChangeType,
     IgnoredRenameHint,
+    LoosenRules,
     Operation,
     PossibleRename,
     RemoveEnum,
     RemoveEnumMember,
     RemoveField,
+    RemoveLiteralValue,
     RemoveRecord,
     RenameField,
+    TightenRules,
     WidenType,
 )
 
@@ -46,14 +50,18 @@ def field(
     default: dict[str, Any] | None = None,
     *,
     renamed_from: str | None = None,
+    constraints: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    return {
+    made = {
         "name": name,
         "annotation": annotation,
         "doc": None,
         "default": default,
         "renamed_from": renamed_from,
     }
+    if constraints is not None:
+        made["constraints"] = constraints
+    return made
 
 
 def task(version: str = "1.0.0") -> Answers:
@@ -92,6 +100,24 @@ def task(version: str = "1.0.0") -> Answers:
             "progress": None,
         },
     }
+
+
+def rich_task(version: str = "1.0.0") -> Answers:
+    """`task()` with fields of the newer types and rules."""
+    answers = task(version)
+    answers["schema"]["fields"] += [
+        field("retries", "int", literal(3), constraints={"ge": 0, "le": 10}),
+        field("mode", 'Literal["fast", "safe"]', literal("safe")),
+        field("labels", "list[str]", {"kind": "empty_list"}),
+        field("ref", "str", literal("12345678-9abc-def0-1234-56789abcdef0")),
+        field("run", "uuid", {"kind": "uuid4"}),
+        field("shape", "tuple[int, ...]", {"kind": "empty_list"}),
+        field("ids", "set[int]", {"kind": "empty_list"}, constraints={"items": {"ge": 0}}),
+        field("budget", "decimal", literal("10.50"), constraints={"ge": "0"}),
+        field("by_status", "dict[Status, int]", {"kind": "empty_dict"}),
+        field("code", "str", literal("abc"), constraints={"pattern": "[a-z]+"}),
+    ]
+    return answers
 
 
 # Editing helpers: each returns a new state, the old one untouched.
@@ -191,17 +217,18 @@ def assert_plan(plan: Plan, expected: Sequence[Expected]) -> None:
 
 @dataclass(frozen=True)
 class Case:
-    """`after` derived from `task()` by `edit`; `carried` maps new keys to old ones."""
+    """`after` derived from `base()` by `edit`; `carried` maps new keys to old ones."""
 
     name: str
     version: str
     edit: Callable[[dict[str, Any]], None]
     expected: tuple[Expected, ...]
     carried: tuple[tuple[str, str], ...] = ()
+    base: Callable[[], Answers] = task
 
     @property
     def before(self) -> Answers:
-        return task()
+        return self.base()
 
     @property
     def after(self) -> Answers:
@@ -427,5 +454,141 @@ CASES = [
         "1.0.0",
         change("title", renamed_from="heading"),
         (),
+    ),
+    # The newer types and rules: widening, looser and tighter rules, Literal values, retypes.
+    Case(
+        "rich_retries_up_to_20",
+        "1.1.0",
+        change("retries", constraints={"ge": 0, "le": 20}),
+        (E(LoosenRules, "TaskState.retries"),),
+        carried=(("retries", "retries"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_retries_without_rules",
+        "1.1.0",
+        lambda s: one(s, "retries").pop("constraints"),
+        (E(LoosenRules, "TaskState.retries"),),
+        carried=(("retries", "retries"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_retries_up_to_5",
+        "2.0.0",
+        change("retries", constraints={"ge": 0, "le": 5}),
+        (E(TightenRules, "TaskState.retries"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_count_at_least_1",
+        "2.0.0",
+        change("count", constraints={"ge": 1}, default=literal(1)),
+        (E(TightenRules, "TaskState.count"), E(ChangeDefault, "TaskState.count")),
+        base=rich_task,
+    ),
+    Case(
+        "rich_retries_float",
+        "1.1.0",
+        change("retries", annotation="float", default=literal(3.0)),
+        (E(WidenType, "TaskState.retries"),),
+        carried=(("retries", "retries"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_ids_items_from_1",
+        "2.0.0",
+        change("ids", constraints={"items": {"ge": 1}}),
+        (E(TightenRules, "TaskState.ids"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_code_other_pattern",
+        "2.0.0",
+        change("code", constraints={"pattern": "[a-z]{3}"}),
+        (E(TightenRules, "TaskState.code"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_mode_turbo",
+        "1.1.0",
+        change("mode", annotation='Literal["fast", "safe", "turbo"]'),
+        (E(AddLiteralValue, "TaskState.mode"),),
+        carried=(("mode", "mode"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_mode_without_fast",
+        "2.0.0",
+        change("mode", annotation='Literal["safe"]'),
+        (E(RemoveLiteralValue, "TaskState.mode"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_mode_as_text",
+        "1.1.0",
+        change("mode", annotation="str"),
+        (E(WidenType, "TaskState.mode"),),
+        carried=(("mode", "mode"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_labels_set",
+        "2.0.0",
+        change("labels", annotation="set[str]"),
+        (E(ChangeType, "TaskState.labels"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_ids_list",
+        "1.1.0",
+        change("ids", annotation="list[int]"),
+        (E(WidenType, "TaskState.ids"),),
+        carried=(("ids", "ids"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_shape_list",
+        "1.1.0",
+        change("shape", annotation="list[int]"),
+        (E(WidenType, "TaskState.shape"),),
+        carried=(("shape", "shape"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_ref_uuid",
+        "2.0.0",
+        change("ref", annotation="uuid"),
+        (E(ChangeType, "TaskState.ref"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_run_text",
+        "1.1.0",
+        change("run", annotation="str", default=literal("x")),
+        (E(WidenType, "TaskState.run"), E(ChangeDefault, "TaskState.run")),
+        carried=(("run", "run"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_budget_json",
+        "1.1.0",
+        lambda s: change("budget", annotation="json")(s) or one(s, "budget").pop("constraints"),
+        (E(WidenType, "TaskState.budget"),),
+        carried=(("budget", "budget"),),
+        base=rich_task,
+    ),
+    Case(
+        "rich_budget_float",
+        "2.0.0",
+        change("budget", annotation="float", default=literal(10.5), constraints={"ge": 0}),
+        (E(ChangeType, "TaskState.budget"), E(ChangeDefault, "TaskState.budget")),
+        base=rich_task,
+    ),
+    Case(
+        "rich_status_without_failed",
+        "2.0.0",
+        members("Status", "pending", "done"),
+        (E(RemoveEnumMember, 'Status["failed"]'),),
+        base=rich_task,
     ),
 ]

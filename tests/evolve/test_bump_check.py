@@ -159,6 +159,53 @@ class TestBump:
         assert "<<<<<<<" in model.read_text(encoding="utf-8")
 
 
+class TestJsonSchema:
+    def test_one_per_released_version(self, project: Project) -> None:
+        """`new` writes the first version's JSON Schema, each bump the next one's; `stategen
+        schema` prints any of them from the answers or a snapshot, and writes it on request."""
+        first = project.root / "schemas/1.0.0.schema.json"
+        original = first.read_text(encoding="utf-8")
+        assert json.loads(original)["properties"]["version"] == {"const": "1.0.0"}
+        _released(project)
+        second = project.root / "schemas/1.1.0.schema.json"
+        assert "priority" in json.loads(second.read_text(encoding="utf-8"))["properties"]
+        assert first.read_text(encoding="utf-8") == original
+        older = project.stategen("schema", "--version", "1.0.0")
+        assert older.returncode == 0 and older.stdout == original
+        output = project.root / "out" / "state.schema.json"
+        written = project.stategen("schema", "--output", str(output))
+        assert written.returncode == 0 and output.read_text(encoding="utf-8") == second.read_text(
+            encoding="utf-8"
+        )
+
+    @pytest.mark.parametrize(
+        ("version", "message"),
+        [("9.9.9", "not a released version of this project (released: 1.0.0)"),
+         ("v1", "not a MAJOR.MINOR.PATCH version")],
+    )  # fmt: skip
+    def test_unknown_version(self, project: Project, version: str, message: str) -> None:
+        """A version that was never released is a usage error naming the released ones."""
+        done = project.stategen("schema", "--version", version)
+        assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+    def test_missing_or_edited_is_a_warning_and_bump_writes_it_again(
+        self, project: Project
+    ) -> None:
+        """check notes a missing or edited JSON Schema; bump writes a missing one again."""
+        path = project.root / "schemas/1.0.0.schema.json"
+        original = path.read_text(encoding="utf-8")
+        path.write_text("{}\n", encoding="utf-8")
+        edited = project.stategen("check")
+        assert edited.returncode == 0 and "schemas/1.0.0.schema.json differs" in edited.stdout
+        path.unlink()
+        project.commit("Lost the JSON Schema")
+        missing = project.stategen("check")
+        assert missing.returncode == 0 and "no JSON Schema of schema 1.0.0" in missing.stdout
+        done = project.stategen("bump")
+        assert done.returncode == 0, done.stderr
+        assert path.read_text(encoding="utf-8") == original
+
+
 class TestRecordedAnswers:
     def test_bundle_of_a_gone_install(self, project: Project) -> None:
         """Answers naming the template bundle of another stategen install, now gone (a

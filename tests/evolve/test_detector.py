@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import REPO
 from evolve_cases import (
     CASES,
     Case,
@@ -91,6 +92,33 @@ class TestOrder:
         assert scopes == ["TaskState", "Window", "Status", "Aaa"]
 
 
+def documented_rows(text: str) -> dict[str, tuple[str, str]]:
+    """code -> (class, bump) from the `| SG... |` rows of a markdown table."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| SG"):
+            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+            for code in cells[0].split(" / "):
+                rows[code] = (cells[2], cells[3])
+    return rows
+
+
+#: What the table must say: each operation's code, class and bump.
+EXPECTED = {kind.code: (kind.classification.value, kind.bump.label) for kind in ALL}
+TABLE_PAGE = (REPO / "docs" / "schema-evolution.md").read_text(encoding="utf-8")
+
+
+class TestTheDocumentedTable:
+    def test_every_code_is_documented_with_its_class_and_bump(self) -> None:
+        """docs/schema-evolution.md's table lists each operation's code, class and bump."""
+        assert documented_rows(TABLE_PAGE) == EXPECTED
+
+    def test_the_table_check_can_fail(self) -> None:
+        """Positive control: the table without its SG304 row no longer matches."""
+        text = "\n".join(line for line in TABLE_PAGE.splitlines() if "| SG304 |" not in line)
+        assert documented_rows(text) != EXPECTED
+
+
 class TestClassification:
     @pytest.mark.parametrize(
         ("case_name", "bump"),
@@ -125,7 +153,8 @@ class TestClassification:
             assert kind.code.startswith(groups[kind.classification]), kind.__name__
 
     def test_stubs_are_the_unknowable_changes(self) -> None:
-        """Only a required field, a real retype and a removed enum member leave a stub."""
+        """Only a required field, a real retype, tighter rules, and a removed enum member or
+        Literal value leave a stub."""
         stubs = {
             case.name: [op.code for op in plan_of(case.before, case.after).stubs] for case in CASES
         }
@@ -137,6 +166,15 @@ class TestClassification:
             "task_status_without_failed": ["SG303"],
             "task_window_width_str": ["SG302"],
             "task_window_becomes_enum": ["SG302"],
+            "rich_retries_up_to_5": ["SG304"],
+            "rich_count_at_least_1": ["SG304"],
+            "rich_ids_items_from_1": ["SG304"],
+            "rich_code_other_pattern": ["SG304"],
+            "rich_mode_without_fast": ["SG305"],
+            "rich_labels_set": ["SG302"],
+            "rich_ref_uuid": ["SG302"],
+            "rich_budget_float": ["SG302"],
+            "rich_status_without_failed": ["SG303"],
         }
 
 

@@ -12,10 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from evolve_cases import CASES, Case, add, evolve, field, literal, members, plan_of, rename, task
+from evolve_cases import (
+    CASES,
+    Case,
+    add,
+    change,
+    evolve,
+    field,
+    literal,
+    members,
+    plan_of,
+    rename,
+    rich_task,
+    task,
+)
 
 from stategen.evolve import Plan, fixture_for, sample_data, write_migration
-from stategen.evolve.operations import AddRequiredField, ChangeType, RemoveEnumMember
+from stategen.evolve.operations import AddRequiredField, ConvertValues, RemoveEnumMember
 from stategen.schema import Sampler, Schema
 
 HERE = Path(__file__).parent
@@ -200,12 +213,12 @@ def _fill_stubs(module: types.ModuleType, plan: Plan) -> None:
     """Stand in for the person who fills the stubs: valid sample values of the new types."""
     new = plan.new
     for op in plan.stubs:
-        if isinstance(op, ChangeType | AddRequiredField):
+        if isinstance(op, ConvertValues | AddRequiredField):
             record = new.root if op.scope == new.state else new.records[op.scope]
             found = record.field(op.field)
             assert found is not None
             value = _sample_of(found.type, new)
-            prefix = "_convert_" if isinstance(op, ChangeType) else "_initial_"
+            prefix = op.helper if isinstance(op, ConvertValues) else "_initial_"
             names = [n for n in vars(module) if n.startswith(prefix) and n.endswith(op.field)]
             for name in names:
                 setattr(module, name, lambda *_, value=value: copy.deepcopy(value))
@@ -296,3 +309,23 @@ class TestReach:
         source = write_migration(plan_of(before, after))
         assert "NotImplementedError" not in source and "_migrate_unused" not in source
         assert '# SG303 remove member "b" from enum `Unused`' in source
+
+
+def test_golden_module_of_the_newer_types() -> None:
+    """Rules, Literal values and retypes of the newer types read as expected (update the
+    golden file on purpose)."""
+    after = evolve(
+        rich_task(),
+        "2.0.0",
+        lambda s: (
+            change("retries", constraints={"ge": 0, "le": 5})(s),
+            change("mode", annotation='Literal["safe"]')(s),
+            change("labels", annotation="set[str]")(s),
+            change("ref", annotation="uuid")(s),
+            change("shape", annotation="list[int]")(s),
+            members("Status", "pending", "done")(s),
+        ),
+    )
+    source = write_migration(plan_of(rich_task(), after))
+    golden = HERE / "golden_types_v1_0_0_to_v2_0_0.txt"
+    assert source == golden.read_text(encoding="utf-8"), source

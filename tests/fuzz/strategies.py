@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import json
 import string
 from typing import Any
 
@@ -45,6 +48,12 @@ NASTY_TEXT = st.one_of(
 ENUM_TEXT = st.text(alphabet=string.printable.strip() + " ", max_size=12)
 
 SCALAR_TYPES = ["str", "int", "float", "bool", "datetime", "date"]
+#: The newer scalar types, and which of all scalars a set may hold or a dict be keyed by.
+NEWER_TYPES = ["time", "timedelta", "uuid", "decimal", "bytes", "json"]
+SET_ITEMS = ["str", "int", "float", "bool", "date", "timedelta", "uuid", "decimal"]
+KEY_TYPES = ["str", "int", "uuid", "date"]
+#: Patterns of the part of `re` that JSON Schema reads alike, for fields without a default.
+PATTERNS = ["[a-z]+", "^[a-z0-9-]{1,20}$", "(ab|cd)*x?", "[^ ]+", "[A-Z]{2}-[0-9]{3}"]
 
 
 def _identifier(prefix: str) -> st.SearchStrategy[str]:
@@ -54,9 +63,44 @@ def _identifier(prefix: str) -> st.SearchStrategy[str]:
     )
 
 
+def _newer_default(annotation: str) -> st.SearchStrategy[Any]:
+    """A default for one of the newer scalar types, written in its JSON form."""
+    if annotation == "time":
+        return st.times().map(lambda t: t.isoformat())
+    if annotation == "timedelta":
+        return st.timedeltas(
+            min_value=dt.timedelta(days=-(10**6)), max_value=dt.timedelta(days=10**6)
+        ).map(_duration)
+    if annotation == "uuid":
+        return st.uuids().map(str)
+    if annotation == "decimal":
+        return st.decimals(allow_nan=False, allow_infinity=False).map(str)
+    if annotation == "bytes":
+        return st.binary(max_size=20).map(lambda b: base64.b64encode(b).decode("ascii"))
+    return st.recursive(
+        st.none() | st.booleans() | st.integers() | NASTY_TEXT,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(NASTY_TEXT, inner, max_size=3),
+        max_leaves=6,
+    )
+
+
+def _duration(value: dt.timedelta) -> str:
+    total = abs(value)
+    text = f"P{total.days}DT{total.seconds}.{total.microseconds:06d}S"
+    return f"-{text}" if value < dt.timedelta() else text
+
+
 def _default_for(annotation: str, enums: dict[str, list[str]]) -> st.SearchStrategy[dict[str, Any]]:
     """A `{default: ...}` / `{default_factory: ...}` fragment valid for `annotation`, or none."""
     none: st.SearchStrategy[dict[str, Any]] = st.just({})
+    if annotation in NEWER_TYPES:
+        return st.one_of(none, _newer_default(annotation).map(lambda v: {"default": v}))
+    if annotation.startswith("set[") or annotation.endswith(", ...]"):
+        return st.one_of(none, st.just({"default": []}))
+    if annotation.startswith("dict[") and not annotation.startswith("dict[str, "):
+        return st.one_of(none, st.just({"default": {}}))
+    if annotation.startswith(("tuple[", "Literal[")):
+        return none  # required: a value of each position, or one of the values
     if annotation.endswith(" | None"):
         return st.one_of(none, st.just({"default": None}))
     if annotation.startswith("list["):
@@ -80,9 +124,11 @@ def _default_for(annotation: str, enums: dict[str, list[str]]) -> st.SearchStrat
     if annotation in enums:
         return st.one_of(none, st.sampled_from(enums[annotation]).map(lambda v: {"default": v}))
     if annotation == "datetime":
-        return st.one_of(none, st.just({"default_factory": "now"}))
+        fixed = st.datetimes(timezones=st.just(dt.UTC)).map(lambda t: {"default": t.isoformat()})
+        return st.one_of(none, st.just({"default_factory": "now"}), fixed)
     if annotation == "date":
-        return st.one_of(none, st.just({"default_factory": "today"}))
+        fixed = st.dates().map(lambda d: {"default": d.isoformat()})
+        return st.one_of(none, st.just({"default_factory": "today"}), fixed)
     if annotation in ("str", "int", "float", "bool"):
         return st.one_of(none, _scalar(annotation).map(lambda v: {"default": v}))
     return st.one_of(none, st.just({"default_factory": annotation}))  # a record type
@@ -96,6 +142,55 @@ def _scalar(kind: str) -> st.SearchStrategy[Any]:
     if kind == "float":
         return st.floats(allow_nan=False, allow_infinity=False, width=64)
     return st.booleans()
+
+
+@st.composite
+def _literal_field(draw: st.DrawFn) -> dict[str, Any]:
+    """`Literal[...]` of text and numbers, with one of them as the default or none."""
+    values = draw(
+        st.lists(st.one_of(NASTY_TEXT, st.integers(-(10**6), 10**6)), min_size=1, max_size=4).map(
+            lambda vs: list({(type(v), v): v for v in vs}.values())
+        )
+    )
+    # Python's literal syntax: characters beyond the BMP written as themselves (an escaped
+    # surrogate pair is two lone surrogates in Python, unlike in JSON).
+    spelled = (json.dumps(value, ensure_ascii=False) for value in values)
+    field: dict[str, Any] = {"type": f"Literal[{', '.join(spelled)}]"}
+    if draw(st.booleans()):
+        field["default"] = draw(st.sampled_from(values))
+    return field
+
+
+@st.composite
+def _constrained_field(draw: st.DrawFn) -> dict[str, Any]:
+    """A field with rules, and a default that keeps them (or none)."""
+    kind = draw(st.sampled_from(["int", "str", "pattern", "items", "decimal", "keys"]))
+    if kind == "int":
+        low = draw(st.integers(-(10**20), 10**20))
+        high = low + draw(st.integers(0, 10**6))
+        return {"type": "int", "ge": low, "le": high, "default": draw(st.integers(low, high))}
+    if kind == "str":
+        text = draw(NASTY_TEXT)
+        return {
+            "type": "str",
+            "min_length": len(text),
+            "max_length": len(text) + 5,
+            "default": text,
+        }
+    if kind == "pattern":
+        return {"type": "str | None", "pattern": draw(st.sampled_from(PATTERNS)), "default": None}
+    if kind == "items":
+        low = draw(st.integers(-100, 100))
+        values = draw(st.lists(st.integers(low, low + 50), max_size=3))
+        return {
+            "type": "list[int]",
+            "items": {"ge": low},
+            "max_length": len(values) + draw(st.integers(0, 3)),
+            "default": values,
+        }
+    if kind == "decimal":
+        return {"type": "decimal", "gt": "0", "default": str(draw(st.integers(1, 10**9)))}
+    return {"type": "dict[str, float]", "keys": {"pattern": draw(st.sampled_from(PATTERNS))}}
 
 
 @st.composite
@@ -124,7 +219,10 @@ def valid_specs(draw: st.DrawFn, package: str) -> dict[str, Any]:
         records.append(name)
 
     names = draw(st.lists(_identifier("f_"), min_size=1, max_size=8, unique=True))
-    base = st.sampled_from(SCALAR_TYPES + list(enums) + records)
+    base = st.sampled_from(SCALAR_TYPES + NEWER_TYPES + list(enums) + records)
+    optional = base.filter(lambda t: t != "json")  # json holds null already
+    items = st.sampled_from(SET_ITEMS + list(enums))
+    keys = st.sampled_from(KEY_TYPES + list(enums))
     fields: dict[str, Any] = {}
     for name in names:
         annotation = draw(
@@ -132,10 +230,16 @@ def valid_specs(draw: st.DrawFn, package: str) -> dict[str, Any]:
                 base,
                 base.map(lambda t: f"list[{t}]"),
                 base.map(lambda t: f"dict[str, {t}]"),
-                base.map(lambda t: f"{t} | None"),
+                optional.map(lambda t: f"{t} | None"),
+                items.map(lambda t: f"set[{t}]"),
+                base.map(lambda t: f"tuple[{t}, ...]"),
+                st.tuples(base, base).map(lambda t: f"tuple[{t[0]}, {t[1]}]"),
+                st.tuples(keys, base).map(lambda t: f"dict[{t[0]}, {t[1]}]"),
             )
         )
         field: dict[str, Any] = {"type": annotation, **draw(_default_for(annotation, enums))}
+        if draw(st.integers(0, 4)) == 0:
+            field = draw(_literal_field()) if draw(st.booleans()) else draw(_constrained_field())
         if draw(st.booleans()):
             field["doc"] = draw(NASTY_TEXT)
         fields[name] = field
@@ -170,7 +274,9 @@ def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str,
         broken["fields"][name] = "int"
     elif how == "unknown type":
         broken["fields"][field] = data.draw(
-            st.sampled_from(["integer", "list[", "dict[int, str]", "Strr", "set[str]", "list[list"])
+            st.sampled_from(
+                ["integer", "list[", "dict[float, str]", "Strr", "frozenset[str]", "list[list"]
+            )
         )
     elif how == "mismatched default":
         broken["fields"][field] = data.draw(
@@ -207,6 +313,41 @@ def _break_one(spec: dict[str, Any], how: str, data: st.DataObject) -> dict[str,
         )
     elif how == "not a mapping":
         return data.draw(st.sampled_from([[], "text", 3, None]))  # type: ignore[no-any-return]
+    elif how == "bad rule":
+        broken["fields"][field] = data.draw(
+            st.sampled_from(
+                [
+                    {"type": "str", "ge": 1},
+                    {"type": "int", "max_length": 3},
+                    {"type": "int", "ge": 5, "le": 1},
+                    {"type": "int", "default": 11, "le": 10},
+                    {"type": "str", "pattern": "[a-"},
+                    {"type": "str", "pattern": "\\d+"},
+                    {"type": "str", "pattern": "[a-z]{3}", "max_length": 2},
+                    {"type": "list[int]", "items": {"gte": 0}},
+                    {"type": "int", "items": {"ge": 0}},
+                    {"type": "decimal", "ge": 0.5},
+                    {"type": "str", "min_length": -1},
+                ]
+            )
+        )
+    elif how == "bad newer type":
+        broken["fields"][field] = data.draw(
+            st.sampled_from(
+                [
+                    "set[json]",
+                    "dict[float, int]",
+                    "Literal[]",
+                    "json | None",
+                    "tuple[..., int]",
+                    "set[list[int]]",
+                    {"type": "uuid", "default": "x"},
+                    {"type": "timedelta", "default": "P1M"},
+                    {"type": "datetime", "default": "2024-01-01T00:00"},
+                    {"type": "set[str]", "default": ["a", "a"]},
+                ]
+            )
+        )
     elif how == "bad enum":
         broken["types"] = {
             "E": data.draw(
@@ -228,6 +369,8 @@ BREAKAGES = [
     "bad progress",
     "not a mapping",
     "bad enum",
+    "bad rule",
+    "bad newer type",
 ]
 
 

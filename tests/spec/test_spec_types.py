@@ -5,6 +5,16 @@ from __future__ import annotations
 import pytest
 
 from stategen.schema import DictOf, Kind, ListOf, Named, Nullable, Problem, named_types
+from stategen.schema.types import (
+    AnyJson,
+    Date,
+    FixedTuple,
+    LiteralOf,
+    SetOf,
+    Str,
+    TupleOf,
+    Uuid,
+)
 from stategen.spec import parse_type
 
 DECLARED: dict[str, Kind] = {"Status": "enum", "Window": "record"}
@@ -25,6 +35,20 @@ class TestCanonicalSpelling:
             ("list[str | None]", "list[str | None]"),
             ("list[None | Status] | None", "list[Status | None] | None"),
             ("dict[str, list[dict[str, float]]]", "dict[str, list[dict[str, float]]]"),
+            ("uuid", "uuid"),
+            ("decimal | None", "decimal | None"),
+            ("set[ timedelta ]", "set[timedelta]"),
+            ("tuple[int,int]", "tuple[int, int]"),
+            ("tuple[float , ...]", "tuple[float, ...]"),
+            ("tuple[int]", "tuple[int]"),
+            ("dict[int, Window]", "dict[int, Window]"),
+            ("dict[Status, list[bytes]]", "dict[Status, list[bytes]]"),
+            ("Literal['fast', \"safe\"]", 'Literal["fast", "safe"]'),
+            (
+                'Literal["it\'s", \'say "hi"\', -1, True]',
+                'Literal["it\'s", \'say "hi"\', -1, True]',
+            ),
+            ('dict[Literal["a", 7], json]', 'dict[Literal["a", 7], json]'),
         ],
     )
     def test_canonical(self, written: str, canonical: str) -> None:
@@ -34,7 +58,12 @@ class TestCanonicalSpelling:
     def test_tree(self) -> None:
         """The parsed tree says what each name is."""
         expr = parse_type("dict[str, list[Window] | None]", DECLARED)
-        assert expr == DictOf(Nullable(ListOf(Named("Window", "record"))))
+        assert expr == DictOf(Str(), Nullable(ListOf(Named("Window", "record"))))
+        assert parse_type("dict[Status, tuple[uuid, ...]]", DECLARED) == DictOf(
+            Named("Status", "enum"), TupleOf(Uuid())
+        )
+        assert parse_type("set[Literal[1, True]]", DECLARED) == SetOf(LiteralOf((1, True)))
+        assert parse_type("tuple[json, date]", DECLARED) == FixedTuple((AnyJson(), Date()))
         assert [n.kind for n in named_types(parse_type("list[Status]", DECLARED))] == ["enum"]
 
     def test_named_types_lists_every_name(self) -> None:
@@ -57,15 +86,27 @@ class TestRefused:
             ("List[str]", "write list[...] instead"),
             ("Optional[str]", "write T | None instead"),
             ("Union[str, int]", "write T | None instead"),
-            ("tuple[int]", "use list[...] or dict[str, ...]"),
+            ("Set[str]", "write set[...] instead"),
+            ("frozenset[int]", "write set[...] instead"),
+            ("Decimal", "write decimal instead"),
+            ("Any", "write json instead"),
+            ("tuple", "needs its item types"),
+            ("tuple[int, ...", "expected ']' but found the end"),
+            ("Literal[1", "expected ']' but found the end"),
+            ("Literal['a", 'unexpected "\'"'),
+            ("Literal[None]", "not 'None'"),
+            ("set[list[str]]", "a set holds str"),
+            ("set[json]", "a set holds str"),
+            ("dict[json, int]", "dict keys are written as JSON object keys"),
+            ("dict[bytes, int]", "not bytes"),
             ("list", "needs its item type"),
             ("dict", "needs its item type"),
             ("list[]", "expected a type name but found ']'"),
             ("list[str", "expected ']' but found the end"),
             ("list[str]]", "unexpected ']'"),
             ("dict[str]", "expected ','"),
-            ("dict[int, str]", "dict keys must be str"),
-            ("dict[str | None, int]", "dict keys must be str"),
+            ("dict[float, str]", "dict keys are written as JSON object keys"),
+            ("dict[str | None, int]", "not str | None"),
             ("str | int", "only one type or None"),
             ("str | None | None", "only one type or None"),
             ("None", "no type besides None"),

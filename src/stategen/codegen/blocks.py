@@ -108,16 +108,26 @@ class Function:
 def docstring_lines(text: str, indent: int) -> list[str]:
     """A docstring: one line when it fits, else wrapped with the closing quotes on their own.
 
-    `text` holds names, types, versions and codes only, never quotes or backslashes.
+    `text` holds names, types, versions and codes. A type may hold quoted text (the values
+    of a `Literal`): backslashes and quotes are then escaped, so no text can end the
+    docstring early.
     """
+    if "\\" in text or '"""' in text or text.endswith('"'):
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
     pad = " " * indent
     one = f'{pad}"""{text}"""'
     if serializer.width(one) <= WIDTH:
         return [one]
-    wrapped = textwrap.wrap(
-        text, WIDTH - indent - 3, break_long_words=False, break_on_hyphens=False
-    )
+    wrapped = _wrap_words(text, WIDTH - indent - 3)
+    if len(wrapped) == 1:  # fits but for the closing quotes: split it all the same
+        wrapped = _wrap_words(text, len(text) - 1)
+    if len(wrapped) == 1:  # one word: the formatter keeps a one-line docstring whole
+        return [one]
     return [f'{pad}"""{wrapped[0]}', *(pad + line for line in wrapped[1:]), f'{pad}"""']
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 class Names:

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..schema import Factory, Field, Schema, Value
-from ..schema.types import EMPTY_DICT, EMPTY_LIST, FactoryCode, Import
+from ..schema.types import EMPTY_DICT, EMPTY_LIST, EMPTY_SET, FactoryCode, Import
 from . import serializer
 from .blocks import free_text_comment
+from .declaration import declaration
 from .serializer import INDENT, Call, Node, Prefixed
 
 #: What every model module imports, besides what its fields need.
@@ -21,14 +22,21 @@ _ALWAYS: tuple[Import, ...] = (
     ("dataclasses", "dataclass"),
     ("typing", "Any"),
     ("typing", "Self"),
+    ("._codec", "decode"),
+    ("._codec", "encode"),
+    ("._codec", "validate"),
 )
+#: The package's own modules: imported in a section of their own, after the others.
+_OWN = "."
 _PAD = " " * INDENT
 
 
 def model_code(schema: Schema) -> dict[str, Any]:
     """The computed parts of `model.py`, as plain data for the template answers."""
+    needed = _imports(schema)
     return {
-        "imports": _import_lines(_imports(schema)),
+        "imports": _import_lines({i for i in needed if not i[0].startswith(_OWN)}),
+        "own_imports": _import_lines({i for i in needed if i[0].startswith(_OWN)}),
         "version": serializer.string(str(schema.version)),
         "blocks": [*_helpers(schema), *_enum_classes(schema), *_record_classes(schema)],
         "state_comment": _comment(schema.description),
@@ -45,6 +53,8 @@ def _imports(schema: Schema) -> set[Import]:
         factory = _factory(item)
         if factory is not None:
             needed.update(factory.imports)
+        elif isinstance(item.default, Value):
+            needed.update(item.type.value_imports(item.default.stored(), schema))
         if _uses_field(item):
             needed.add(("dataclasses", "field"))
     return needed
@@ -108,16 +118,13 @@ def _comment(text: str | None) -> str:
 def _declaration(item: Field, schema: Schema) -> list[str]:
     """A dataclass field: its doc as comments, then `name: annotation [= default]`."""
     comment = free_text_comment(item.doc) if item.doc else []
-    target = f"{serializer.identifier(item.name)}: {item.type.annotation()}"
+    name, annotation = serializer.identifier(item.name), item.type.annotation()
     default = _default(item, schema)
-    if default is None:
-        declaration = [target]
-    else:
-        declaration = serializer.assignment(target, default, INDENT)
-        if len(declaration) > 1 and isinstance(default, Call):
-            # `field(...)` that does not fit: one argument per line, with a trailing comma.
-            declaration = serializer.assignment(target, serializer.exploded(default), INDENT)
-    return [_PAD + line for line in [*comment, *declaration]]
+    lines = declaration(name, annotation, default, INDENT)
+    if default is not None and len(lines) > 1 and isinstance(default, Call):
+        # `field(...)` that does not fit: one argument per line, with a trailing comma.
+        lines = declaration(name, annotation, serializer.exploded(default), INDENT)
+    return [_PAD + line for line in [*comment, *lines]]
 
 
 def _default(item: Field, schema: Schema) -> Node | None:
@@ -129,20 +136,23 @@ def _default(item: Field, schema: Schema) -> Node | None:
         return None
     value = item.default.stored()
     expression = item.type.python(value, schema)
-    if isinstance(value, list | dict):
-        # A mutable value: each state gets its own copy, written one item per line.
-        return serializer.exploded(
-            _field_call(Prefixed("lambda: ", serializer.exploded(expression)))
-        )
+    if item.type.fresh(value):
+        # Each state gets its own value (a mutable one, or one ruff cannot tell is not).
+        if isinstance(expression, serializer.Collection):  # written one item per line
+            expression = serializer.exploded(expression)
+        return serializer.exploded(_field_call(Prefixed("lambda: ", expression)))
     return expression
 
 
 def _factory(item: Field) -> FactoryCode | None:
-    """How a factory default, or an empty list or dict, is built (None for other values)."""
+    """How a factory default, or an empty container, is built (None for other values)."""
     default = item.default
     if isinstance(default, Factory):
         return item.type.factory()
-    if isinstance(default, Value) and default.value in ([], {}):
+    if isinstance(default, Value) and default.value in ([], {}) and item.type.fresh(default.value):
+        made = item.type.factory()
+        if made in (EMPTY_LIST, EMPTY_DICT, EMPTY_SET):
+            return made
         return EMPTY_LIST if default.value == [] else EMPTY_DICT
     return None
 
@@ -150,7 +160,7 @@ def _factory(item: Field) -> FactoryCode | None:
 def _uses_field(item: Field) -> bool:
     default = item.default
     return isinstance(default, Factory) or (
-        isinstance(default, Value) and isinstance(default.value, list | dict)
+        isinstance(default, Value) and item.type.fresh(default.value)
     )
 
 

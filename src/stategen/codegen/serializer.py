@@ -46,6 +46,19 @@ def string(text: str) -> str:
     return quote + "".join(_escape(char, quote) for char in text) + quote
 
 
+def byte_string(data: bytes) -> str:
+    """A bytes literal: printable ASCII as it is, other bytes as `\\xhh`; quoted as `string`."""
+    text = data.decode("latin-1")
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    escaped = "".join(
+        _escape(char, quote)
+        if char.isascii() and (char.isprintable() or char in "\n\r\t")
+        else f"\\x{ord(char):02x}"
+        for char in text
+    )
+    return f"b{quote}{escaped}{quote}"
+
+
 _SIMPLE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -88,14 +101,29 @@ class Atom:
 
 @dataclass(frozen=True)
 class Call:
-    """`func(arg, ...)`. `exploded`: one argument per line with a trailing comma, always."""
+    """`func(arg, ...)`, or with `brackets="[]"` a subscript `name[arg, ...]`.
+
+    `exploded`: one argument per line with a trailing comma, always.
+    """
 
     func: str
     args: tuple[Node, ...]
     exploded: bool = False
+    brackets: str = "()"
 
     def inline(self) -> str:
-        return f"{self.func}({', '.join(arg.inline() for arg in self.args)})"
+        inside = ", ".join(arg.inline() for arg in self.args)
+        return f"{self.func}{self.brackets[0]}{inside}{self.brackets[1]}"
+
+
+@dataclass(frozen=True)
+class OrNone:
+    """`inner | None`. Split, the formatter puts `| None` on a line of its own."""
+
+    inner: Node
+
+    def inline(self) -> str:
+        return f"{self.inner.inline()} | None"
 
 
 @dataclass(frozen=True)
@@ -126,7 +154,7 @@ class Collection:
         return self.open + ", ".join(item.inline() for item in self.items) + single + self.close
 
 
-Node = Atom | Call | Prefixed | Collection
+Node = Atom | Call | OrNone | Prefixed | Collection
 
 
 def name(text: str) -> Atom:
@@ -136,6 +164,11 @@ def name(text: str) -> Atom:
 
 def call(func: str, *args: Node) -> Call:
     return Call(func, args)
+
+
+def subscript(base: str, *args: Node) -> Call:
+    """`base[arg, ...]`: a generic type such as `list[int]`."""
+    return Call(base, args, brackets="[]")
 
 
 def literal(value: Any) -> Node:
@@ -187,52 +220,58 @@ def _char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _fits(indent: int, text: str) -> bool:
+def fits(indent: int, text: str) -> bool:
     return indent + width(text) <= WIDTH
 
 
-def _is_exploded(node: Node) -> bool:
+def is_exploded(node: Node) -> bool:
     if isinstance(node, Prefixed):
-        return _is_exploded(node.value)
+        return is_exploded(node.value)
     return isinstance(node, Call | Collection) and node.exploded
 
 
-def layout(node: Node, indent: int, prefix: str = "", suffix: str = "") -> list[str]:
-    """`prefix + node + suffix` as lines (without indentation), split as ruff would."""
+def layout(
+    node: Node, indent: int, prefix: str = "", suffix: str = "", *, force: bool = False
+) -> list[str]:
+    """`prefix + node + suffix` as lines (without indentation), split as ruff would.
+
+    `force`: split the outermost brackets even if the whole would fit on one line.
+    """
     flat = prefix + node.inline() + suffix
-    if _fits(indent, flat) and not _is_exploded(node):
+    if fits(indent, flat) and not is_exploded(node) and not force:
         return [flat]
     if isinstance(node, Prefixed):
         return layout(node.value, indent, prefix + node.lead, suffix)
     if isinstance(node, Collection) and node.items:
         body = [
-            line
-            for item in node.items
-            for line in _indented(layout(item, indent + INDENT, "", ","))
+            line for item in node.items for line in indented(layout(item, indent + INDENT, "", ","))
         ]
         return [prefix + node.open, *body, node.close + suffix]
     if isinstance(node, Call) and node.args:
         return _split_call(node, indent, prefix, suffix)
+    if isinstance(node, OrNone):
+        return [*layout(node.inner, indent, prefix), "| None" + suffix]
     return [flat]
 
 
 def _split_call(node: Call, indent: int, prefix: str, suffix: str) -> list[str]:
-    head = prefix + node.func + "("
+    head = prefix + node.func + node.brackets[0]
+    close = node.brackets[1]
     if not node.exploded:
         hugged = ", ".join(arg.inline() for arg in node.args)
         if len(node.args) == 1 and not isinstance(node.args[0], Collection):
             body = layout(node.args[0], indent + INDENT)
-            return [head, *_indented(body), ")" + suffix]
-        if _fits(indent + INDENT, hugged):
-            return [head, " " * INDENT + hugged, ")" + suffix]
+            return [head, *indented(body), close + suffix]
+        if fits(indent + INDENT, hugged):
+            return [head, " " * INDENT + hugged, close + suffix]
     lines = [head]
     for arg in node.args:
         trailing = "," if node.exploded or len(node.args) > 1 else ""
-        lines += _indented(layout(arg, indent + INDENT, "", trailing))
-    return [*lines, ")" + suffix]
+        lines += indented(layout(arg, indent + INDENT, "", trailing))
+    return [*lines, close + suffix]
 
 
-def _indented(lines: Sequence[str]) -> list[str]:
+def indented(lines: Sequence[str]) -> list[str]:
     return [" " * INDENT + line for line in lines]
 
 
@@ -245,20 +284,20 @@ def assignment(target: str, value: Node, indent: int) -> list[str]:
     """
     prefix = target + " = "
     flat = prefix + value.inline()
-    if _fits(indent, flat) and not _is_exploded(value):
+    if fits(indent, flat) and not is_exploded(value):
         return [flat]
-    opening = _opening(value)
-    if opening is not None and (_is_exploded(value) or _fits(indent, prefix + opening)):
+    head = opening(value)
+    if head is not None and (is_exploded(value) or fits(indent, prefix + head)):
         return layout(value, indent, prefix)
-    if opening is not None or _fits(indent + INDENT, value.inline()):
-        return [prefix + "(", *_indented(layout(value, indent + INDENT)), ")"]
+    if head is not None or fits(indent + INDENT, value.inline()):
+        return [prefix + "(", *indented(layout(value, indent + INDENT)), ")"]
     return [flat]
 
 
-def _opening(value: Node) -> str | None:
+def opening(value: Node) -> str | None:
     """The text up to the first bracket a value can be split at, or None for an atom."""
     if isinstance(value, Call):
-        return value.func + "("
+        return value.func + value.brackets[0]
     if isinstance(value, Collection):
         return value.open
     return None
@@ -267,7 +306,7 @@ def _opening(value: Node) -> str | None:
 def condition(keyword: str, left: str, operator: str, right: str, indent: int) -> list[str]:
     """`if left operator right:`, or the formatter's one-operand-per-line form when too long."""
     flat = f"{keyword} {left} {operator} {right}:"
-    if _fits(indent, flat):
+    if fits(indent, flat):
         return [flat]
     pad = " " * INDENT
     return [f"{keyword} (", pad + left, f"{pad}{operator} {right}", "):"]

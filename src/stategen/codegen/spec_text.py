@@ -10,6 +10,7 @@ import json
 
 from ..schema import Factory, Field, Schema
 from ..schema.text import escape_hidden
+from ..spec import rules_of
 
 _HEADER = (
     "# The state schema of this project. Edit it, set a new version, then run\n"
@@ -56,6 +57,7 @@ def _field(item: Field) -> str:
         parts.append(f"default_factory: {item.default.name}")
     elif item.default is not None:
         parts.append(f"default: {_text(item.default.stored())}")
+    parts += [f"{key}: {_text(value)}" for key, value in rules_of(item.type).items()]
     if item.doc:
         parts.append(f"doc: {_text(item.doc)}")
     return "{" + ", ".join(parts) + "}"

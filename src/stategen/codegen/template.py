@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..answers import to_answers
-from ..schema import Schema
+from ..schema import Sampler, Schema
 from ..schema.reserved import RUNTIME_ERRORS
 from . import serializer
 from .model import model_code
@@ -25,6 +25,7 @@ def template_answers(schema: Schema) -> dict[str, Any]:
         "package": _package_names(schema),
         "history": _history(schema),
         "spec": spec_text(schema),
+        "samples": _sample_states(schema),
     }
     return answers
 
@@ -46,6 +47,20 @@ def _package_names(schema: Schema) -> dict[str, list[str]]:
             serializer.string(name) for name in ["SCHEMA_VERSION", *sorted(exports, key=str.lower)]
         ],
     }
+
+
+def _sample_states(schema: Schema) -> str:
+    """The `STATES` of the generated tests' `_samples.py`: the state at both extremes, stored.
+
+    Computed by the schema's own samplers, so every type and rule of the spec has a value in
+    the tests' round trips, and every value keeps its field's rules.
+    """
+    states = tuple(
+        serializer.exploded(serializer.literal(Sampler(schema, style).record(schema.root)))
+        for style in ("full", "empty")
+    )
+    value = serializer.Collection("(", ")", states, exploded=True)
+    return "\n".join(serializer.assignment("STATES: tuple[dict[str, Any], ...]", value, 0))
 
 
 def _history(schema: Schema) -> str:

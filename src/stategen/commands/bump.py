@@ -3,8 +3,9 @@
 It diffs the last released schema (the project's answers) against the spec, refuses a version
 too small for the changes, then in a scratch clone of the project: regenerates everything
 derived from the spec through Copier's update (so hand edits merge), writes the migration
-module, the old version's fixture and the schema snapshots. Only when all of that succeeded
-are the changed files copied into the project, so a failure leaves it exactly as it was.
+module, the old version's fixture, the schema snapshots and the state file's JSON Schema.
+Only when all of that succeeded are the changed files copied into the project, so a failure
+leaves it exactly as it was.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..answers import to_answers
 from ..errors import ConflictError, DestinationError, PreconditionError, SpecError
 from ..evolve import Plan, Questioner, check_version, detect, fixture_for, write_migration
 from ..evolve.stubs import find_stubs
+from ..json_schema import json_schema_text
 from ..project import (
     SPEC_FILE,
     Layout,
@@ -111,7 +113,7 @@ def bump(
             "migration. Move it away (or delete it) and run `stategen bump` again."
         )
     regenerate = old != new
-    if not regenerate and not _missing_fixtures(project):
+    if not regenerate and not _missing_history_files(project):
         return BumpResult(project.root, plan, notes=_healed(project))
 
     with _scratch_clone(project.root) as scratch:
@@ -171,14 +173,19 @@ def _refusal(conflicts: tuple[str, ...]) -> str:
 # -- what to release -------------------------------------------------------------------------
 
 
-def _missing_fixtures(project: Project) -> list[str]:
-    """Fixtures of older released versions that are gone but can be made again."""
-    layout = project.layout
-    return [
-        layout.relative(layout.fixture(version))
-        for version in project.schema.history[:-1]
-        if not layout.fixture(version).exists() and project.released(version) is not None
-    ]
+def _missing_history_files(project: Project) -> list[str]:
+    """Files of released versions that are gone but can be made again: the fixture of each
+    older version, the JSON Schema of every version."""
+    layout, newest = project.layout, project.schema.version
+    missing = []
+    for version in project.schema.history:
+        paths = [layout.json_schema(version)]
+        if version != newest:
+            paths.append(layout.fixture(version))
+        gone = [path for path in paths if not path.exists()]
+        if gone and project.released(version) is not None:
+            missing += [layout.relative(path) for path in gone]
+    return missing
 
 
 def _write_release(staged: Layout, old: Schema, new: Schema, plan: Plan) -> list[str]:
@@ -200,10 +207,17 @@ def _write_release(staged: Layout, old: Schema, new: Schema, plan: Plan) -> list
         write(staged.snapshot(old.version), snapshot_text(old))
     if new != old:
         write(staged.snapshot(new.version), snapshot_text(new))
-    for version in new.history[:-1]:
-        schema = old if version == old.version else read_snapshot(staged, version)
-        if schema is not None and not staged.fixture(version).exists():
+    for version in new.history:
+        if version == new.version:
+            schema: Schema | None = new
+        else:
+            schema = old if version == old.version else read_snapshot(staged, version)
+        if schema is None:
+            continue
+        if version != new.version and not staged.fixture(version).exists():
             write(staged.fixture(version), fixture_for(schema))
+        if (schema is new and new != old) or not staged.json_schema(version).exists():
+            write(staged.json_schema(version), json_schema_text(schema))
     if new.version != old.version:
         write(staged.migration(old.version, new.version), write_migration(plan))
     return written

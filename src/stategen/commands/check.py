@@ -19,6 +19,7 @@ from ..codegen.drift import model_drift
 from ..errors import SpecError
 from ..evolve import Plan, check_version, detect, fixture_for
 from ..evolve.stubs import Stub, defines_migrate, find_stubs
+from ..json_schema import json_schema_text
 from ..project import ANSWERS_FILE, Project, SnapshotError
 from ..schema import Schema, SchemaVersion
 from ..schema.model import history_problem
@@ -128,6 +129,7 @@ def check(root: Path) -> CheckReport:
     edges = tuple(_edge(project, a, b, problems, warnings) for a, b in pairwise(history))
     problems += _stray_modules(project, history)
     warnings += _history_files(project, history)
+    warnings += _json_schemas(project, history)
     return CheckReport(
         project=project.root,
         name=released.name,
@@ -262,5 +264,30 @@ def _history_files(project: Project, history: tuple[SchemaVersion, ...]) -> list
             warnings.append(
                 f"{layout.relative(fixture)} differs from the one its snapshot gives (edited by "
                 "hand?); the tests use it as it is"
+            )
+    return warnings
+
+
+def _json_schemas(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
+    """Warnings about `schemas/<version>.schema.json`: missing, or not what the schema gives."""
+    layout = project.layout
+    warnings = []
+    for version in history:
+        path = layout.json_schema(version)
+        name = layout.relative(path)
+        try:
+            schema = project.released(version)
+        except SnapshotError:
+            continue  # _history_files reports it
+        if schema is None:
+            continue
+        if not path.exists():
+            warnings.append(
+                f"no JSON Schema of schema {version} ({name}): run `stategen bump` to write it"
+            )
+        elif path.read_text(encoding="utf-8") != json_schema_text(schema):
+            warnings.append(
+                f"{name} differs from the JSON Schema of {version}; write it again with "
+                f"`stategen schema --version {version} --output {name}`"
             )
     return warnings

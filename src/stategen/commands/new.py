@@ -1,4 +1,4 @@
-"""`stategen new`: validate a spec, then render the template into a fresh directory."""
+"""`stategen new`: validate a spec, then render the template and the JSON Schema into a new dir."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._copier import copy_template
-from ..project import chosen_source, refuse_uncommitted_template, rendering_answers, stategen_source
+from ..errors import DestinationError
+from ..json_schema import json_schema_text
+from ..project import (
+    Project,
+    chosen_source,
+    refuse_uncommitted_template,
+    rendering_answers,
+    stategen_source,
+)
 from ..spec import parse_spec, read_spec_text
 
 
@@ -59,4 +67,16 @@ def new(
         defaults=not interactive,
         redirects=source.redirects,
     )
+    _write_json_schema(dest)
     return GeneratedProject(dest=dest, package=schema.package, state=schema.state)
+
+
+def _write_json_schema(dest: Path) -> None:
+    """The JSON Schema of the first version's state file (`stategen bump` adds the others)."""
+    project = Project.open(dest, "new")
+    path = project.layout.json_schema(project.schema.version)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json_schema_text(project.schema), encoding="utf-8")
+    except OSError as error:
+        raise DestinationError(f"cannot write {path}: {error.strerror or error}") from None

@@ -21,7 +21,6 @@ from .operations import (
     AddRecord,
     AddRequiredField,
     ChangeDefault,
-    ChangeType,
     IgnoredRenameHint,
     Operation,
     PossibleRename,
@@ -30,9 +29,9 @@ from .operations import (
     RemoveField,
     RemoveRecord,
     RenameField,
-    WidenType,
 )
 from .questioner import Questioner
+from .retype import retype
 
 
 @dataclass(frozen=True)
@@ -189,10 +188,8 @@ class Detector:
         return notes
 
     def _retype(self, scope: str, before: Field, after: Field) -> Iterator[Operation]:
-        if before.type == after.type:
-            return
-        kind = WidenType if before.type.widens_to(after.type) else ChangeType
-        yield kind(scope, after.name, str(before.type), new_annotation=str(after.type))
+        if before.type != after.type:
+            yield retype(scope, after.name, before.type, after.type)
 
     def _addition(self, scope: str, field: Field) -> Operation:
         if field.default is not None:

@@ -15,18 +15,22 @@ from dataclasses import dataclass
 from ..codegen.blocks import Block, Function, Names, snake
 from ..codegen.serializer import WIDTH, Node, call, literal, name
 from ..schema import (
+    Constrained,
     DictOf,
     Field,
+    FixedTuple,
     ListOf,
     Named,
     Nullable,
     Record,
+    SetOf,
+    TupleOf,
     TypeExpr,
     named_types,
 )
 from ..schema.version import edge_module
 from .detector import Plan
-from .operations import ChangeType, Operation, RenameField
+from .operations import ConvertValues, Operation, RenameField
 from .operations.base import REMOVE
 
 # Generic helpers, written into a module only when its code uses them.
@@ -48,6 +52,36 @@ def _list_of(convert: Convert) -> Convert:
 def _dict_of(convert: Convert) -> Convert:
     """`convert` applied to every value of a dict."""
     return lambda values: {key: convert(value) for key, value in values.items()}''',
+    "_set_of": '''\
+def _set_of(convert: Convert) -> Convert:
+    """`convert` applied to every item of a set, keeping one of items that become equal."""
+    return lambda values: list(dict.fromkeys(convert(value) for value in values))''',
+    "_keys_of": '''\
+def _keys_of(convert: Convert) -> Convert:
+    """`convert` applied to every key of a dict; two keys that become one are an error."""
+
+    def convert_keys(values: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in values.items():
+            new = convert(key)
+            if new in result:
+                raise ValueError(f"two keys would both become {new!r}; merge them by hand")
+            result[new] = value
+        return result
+
+    return convert_keys''',
+    "_positions": '''\
+def _positions(*converts: Convert) -> Convert:
+    """Each item of a fixed-length tuple converted by the function of its position."""
+    return lambda values: [c(value) for c, value in zip(converts, values, strict=True)]''',
+    "_same": '''\
+def _same(value: Any) -> Any:
+    """A position whose values stay as they are."""
+    return value''',
+    "_chain": '''\
+def _chain(first: Convert, second: Convert) -> Convert:
+    """`first`, then `second`."""
+    return lambda value: second(first(value))''',
 }
 
 
@@ -139,7 +173,7 @@ class _Writer:
         """(old field, new name, converter) for kept fields holding changed named types."""
         scope_ops = self.plan.in_scope(new.name)
         renames = {op.old: op.field for op in scope_ops if isinstance(op, RenameField)}
-        retyped = {op.field for op in scope_ops if isinstance(op, ChangeType)}
+        retyped = {op.field for op in scope_ops if isinstance(op, ConvertValues)}
         found = []
         for before in sorted(old.fields, key=lambda f: renames.get(f.name, f.name)):
             after = renames.get(before.name, before.name)
@@ -239,7 +273,7 @@ class _Writer:
                 "`stategen check` and the tests fail."
             )
         body = "\n\n\n".join("\n".join(f.render()) for f in functions)
-        used = [h for h in _HELPERS if re.search(rf"\b{h}\(", body)]
+        used = [h for h in _HELPERS if re.search(rf"\b{h}\b", body)]
         first, *rest = _wrap(summary, WIDTH - 3)
         header = ['"""' + first, *rest, "", *_wrap(about), '"""', ""]
         if used:
@@ -260,10 +294,11 @@ def _wrap(text: str, width: int = WIDTH) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
-#: The helper that applies a converter inside each container type.
+#: The helper that applies a converter to the one part of each container type.
 _WRAPPERS: dict[type[TypeExpr], str] = {
     ListOf: "_list_of",
-    DictOf: "_dict_of",
+    TupleOf: "_list_of",
+    SetOf: "_set_of",
     Nullable: "_optional",
 }
 
@@ -273,6 +308,22 @@ def _converter(expr: TypeExpr, names: dict[str, str]) -> Node | None:
     if isinstance(expr, Named):
         found = names.get(expr.name)
         return name(found) if found else None
+    if isinstance(expr, Constrained):
+        return _converter(expr.inner, names)
+    if isinstance(expr, DictOf):
+        keys, values = _converter(expr.key, names), _converter(expr.value, names)
+        if keys is None:
+            return None if values is None else call("_dict_of", values)
+        return (
+            call("_keys_of", keys)
+            if values is None
+            else call("_chain", call("_keys_of", keys), call("_dict_of", values))
+        )
+    if isinstance(expr, FixedTuple):
+        parts = [_converter(item, names) for item in expr.items]
+        if all(part is None for part in parts):
+            return None
+        return call("_positions", *(name("_same") if part is None else part for part in parts))
     wrapper = _WRAPPERS.get(type(expr))
     if wrapper is None:  # a scalar: stored as it is
         return None

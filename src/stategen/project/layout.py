@@ -7,6 +7,7 @@
   `stategen bump` (see `stategen.project.history`).
 - `src/<package>/model.py`: the model generated from the newest released schema.
 - `tests/fixtures/<version>.json`: a sample state file of each older version.
+- `schemas/<version>.schema.json`: the JSON Schema of the state file of each released version.
 - `src/<package>/migrations/v<old>_to_v<new>.py`: the migration of each version edge.
 """
 
@@ -21,6 +22,7 @@ SPEC_FILE = "stategen.yml"
 ANSWERS_FILE = ".copier-answers.yml"
 SNAPSHOT_DIR = Path(".stategen") / "schemas"
 FIXTURE_DIR = Path("tests") / "fixtures"
+JSON_SCHEMA_DIR = Path("schemas")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class Layout:
 
     def fixture(self, version: SchemaVersion | str) -> Path:
         return self.root / FIXTURE_DIR / f"{version}.json"
+
+    def json_schema(self, version: SchemaVersion | str) -> Path:
+        return self.root / JSON_SCHEMA_DIR / f"{version}.schema.json"
 
     def migration(self, old: SchemaVersion | str, new: SchemaVersion | str) -> Path:
         return self.migrations / f"{edge_module(old, new)}.py"

@@ -25,8 +25,10 @@ GENERATED_API = frozenset({*RUNTIME_ERRORS, "StateStore", "SCHEMA_VERSION"})
 #: of these names would shadow it inside the generated class body.
 MODEL_NAMES = frozenset(
     {
-        *("str", "int", "float", "bool", "list", "dict", "date", "datetime", "UTC"),
+        *("str", "int", "float", "bool", "list", "dict", "set", "tuple", "bytes"),
+        *("date", "datetime", "time", "timedelta", "timezone", "UTC", "Decimal"),
+        *("UUID", "uuid4", "JSON", "Constraints", "Annotated", "Literal"),
         *("Any", "Self", "Mapping", "StrEnum", "dataclass", "field", "encode", "decode"),
-        *("SCHEMA_VERSION", "Optional", "List", "Dict", "Union", "None"),
+        *("validate", "SCHEMA_VERSION", "Optional", "List", "Dict", "Union", "None"),
     }
 )

@@ -6,25 +6,39 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from ..schema import Default, Enum, Factory, Nullable, TypeExpr, Value
+from ..schema import Default, Enum, Factory, Record, TypeExpr, Value
 from ..schema.problem import Problem, show
 from ..schema.types import DefaultCheck
 
 #: The built-in factories and what each builds.
-_BUILT_IN = {"now": "a datetime", "today": "a date", "list": "a list", "dict": "a dict"}
+_BUILT_IN = {
+    "now": "a datetime",
+    "today": "a date",
+    "uuid4": "a random UUID",
+    "list": "a list",
+    "dict": "a dict",
+    "set": "a set",
+}
 
 
-def from_value(expr: TypeExpr, value: Any, enums: Mapping[str, Enum]) -> Default:
+def from_value(
+    expr: TypeExpr,
+    value: Any,
+    enums: Mapping[str, Enum],
+    records: Mapping[str, Record] | None = None,
+) -> Default:
     """The default for `default: value` on a field of type `expr`. Raises `Problem`.
 
-    `enums` holds the spec's enums by name (a default of an enum type names a member's value).
+    `enums` holds the spec's enums by name (a default of an enum type names a member's
+    value); `records` the records read so far (a record value of one not among them is
+    checked for its shape only).
     """
-    if value is None and not isinstance(expr, Nullable):
+    if value is None and not expr.allows_null():
         raise Problem(
             f"null is only allowed for an optional type; write '{expr} | None', "
             "or leave out default to make the field required"
         )
-    return Value(expr.default(value, DefaultCheck(expr, enums)))
+    return Value(expr.default(value, DefaultCheck(expr, enums, records or {})))
 
 
 def from_factory(expr: TypeExpr, factory: Any, records: Mapping[str, str | None]) -> Default:
@@ -56,11 +70,11 @@ def from_factory(expr: TypeExpr, factory: Any, records: Mapping[str, str | None]
             f"default_factory {factory} needs every {factory} field to have a default, but "
             f"{records[factory]!r} has none; give it one, or drop default_factory"
         )
-    if factory in ("list", "dict"):  # an empty container is a fixed value: stored as [] or {}
-        return Value([] if factory == "list" else {})
+    if factory in ("list", "dict", "set"):  # an empty container is a fixed value: [] or {}
+        return Value({} if factory == "dict" else [])
     return Factory(factory)
 
 
 def _factories(records: Mapping[str, str | None]) -> str:
-    builtin = "now (datetime), today (date), list or dict"
+    builtin = "now (datetime), today (date), uuid4 (uuid), list, dict or set"
     return f"{builtin}, or a record type ({', '.join(records)})" if records else builtin

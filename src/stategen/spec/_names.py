@@ -18,7 +18,7 @@ _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
 #: Methods of the generated classes.
-_METHODS = frozenset({"to_dict", "from_dict"})
+_METHODS = frozenset({"to_dict", "from_dict", "validate"})
 
 
 def identifier(name: object, what: str) -> str:

@@ -6,24 +6,26 @@ import difflib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from .._yaml import YamlMap, YamlNode, YamlScalar, load_yaml, to_plain
+from .._yaml import YamlList, YamlMap, YamlNode, YamlScalar, index, join, load_yaml, to_plain
 from ..schema import SCALARS, Default, DictOf, Field, ListOf, Progress, Record, Schema, TypeExpr
 from ..schema.problem import Problem, show
 from ..schema.version import SchemaVersion
 from . import _defaults, _names
+from ._rules import RULE_KEYS, RuleProblem, with_rules
+from ._samples import check_samples
 from ._source import check_text, check_values, read_spec_text
-from ._typedefs import FIELDS_HINT, Declared, dependency_order, read_types
+from ._typedefs import FIELDS_HINT, Declared, RecordDraft, dependency_order, read_types
 from ._types import parse_type
 from ._walk import Entry, Walker, describe, is_null
 
 TOP_KEYS = ("name", "package", "state", "version", "description", "types", "fields", "progress")
-FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from")
+FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from", *RULE_KEYS)
 PROGRESS_KEYS = ("items", "completed", "failed")
 
 #: The required top-level keys, each with an example.
 _REQUIRED = {"name": "batch-state", "version": "1.0.0", "fields": "{batch_id: str}"}
 _LIST_STR = ListOf(SCALARS["str"])
-_DICT_STR = DictOf(SCALARS["str"])
+_DICT_STR = DictOf(SCALARS["str"], SCALARS["str"])
 
 
 def load_spec(path: Path | str) -> Schema:
@@ -46,6 +48,8 @@ class _Parser:
         self.walker = walker
         self.state = ""
         self.declared = Declared()
+        #: Records whose fields are read: a default holding one of them is checked fully.
+        self.records: dict[str, Record] = {}
 
     def spec(self, root: YamlNode | None, file: Path | str | None) -> Schema:
         walker = self.walker
@@ -67,29 +71,41 @@ class _Parser:
         version = walker.checked(top["version"], SchemaVersion.parse)
         description = walker.free_text(top.get("description"), "the description") or ""
         self.declared = read_types(walker, top.get("types"), self.state)
-        records = (
-            Record(
-                draft.name,
-                self.field_list(draft.fields, draft.fields_path, root=False),
-                draft.doc,
-                draft.line,
-            )
-            for draft in self.declared.records
-        )
-        ordered = dependency_order(walker, records)
+        drafts = {draft.name: draft for draft in self.declared.records}
+        # Two passes: the first finds the order records use each other in; the second reads
+        # them in that order, so a default holding a record meets that record's own rules.
+        first = (self.record(draft) for draft in drafts.values())
+        for record in dependency_order(walker, first):
+            self.records[record] = self.record(drafts[record])
         fields = self.fields(top["fields"])
-        return Schema(
+        schema = Schema(
             name=name,
             package=package,
             state=self.state,
             version=version,
             description=description,
             enums=self.declared.enums,
-            records=ordered,
+            records=self.records,
             fields=fields,
             progress=self.progress(top.get("progress"), fields),
             source_file=None if file is None else str(file),
         )
+        self.samples(schema)
+        return schema
+
+    def record(self, draft: RecordDraft) -> Record:
+        fields = self.field_list(draft.fields, draft.fields_path, root=False)
+        return Record(draft.name, fields, draft.doc, draft.line)
+
+    def samples(self, schema: Schema) -> None:
+        """Every field can hold a value: its rules together leave one (checked by example)."""
+        for scope, record in (
+            *((f"types.{r.name}.fields", r) for r in schema.records.values()),
+            ("fields", schema.root),
+        ):
+            for field in record.fields:
+                with self.walker.at(field.line, join(scope, field.name)):
+                    check_samples(field, schema)
 
     def derived(
         self,
@@ -172,6 +188,8 @@ class _Parser:
                 f"got {describe(node)}",
             )
         expr = walker.checked(body["type"], lambda text: parse_type(text, self.declared.kinds))
+        if isinstance(node, YamlMap):
+            expr = self.rules(expr, node, item.path)
         default = self.default(expr, body.get("default"), body.get("default_factory"))
         renamed_from = None
         if "renamed_from" in body:
@@ -196,13 +214,25 @@ class _Parser:
             )
         if value is not None:
             with self.walker.at(value.value.line, value.path):
-                return _defaults.from_value(expr, to_plain(value.value), self.declared.enums)
+                plain = to_plain(value.value)
+                return _defaults.from_value(expr, plain, self.declared.enums, self.records)
         if factory is not None:
             required = self.declared.required_field
             return self.walker.checked(
                 factory, lambda name: _defaults.from_factory(expr, name, required)
             )
         return None
+
+    def rules(self, expr: TypeExpr, node: YamlMap, path: str) -> TypeExpr:
+        """`expr` with the rules (constraints) the field's mapping gives it."""
+        plain = {
+            key.value: to_plain(value) for key, value in node.entries if key.value in RULE_KEYS
+        }
+        try:
+            return with_rules(expr, plain)
+        except RuleProblem as problem:
+            line, where = _locate(node, path, problem.path)
+            raise self.walker.error(line, where, str(problem)) from None
 
     # progress -----------------------------------------------------------------------------
 
@@ -243,3 +273,20 @@ class _Parser:
             chosen[key] = name
         failed_is_dict = by_name[chosen["failed"]].type == _DICT_STR
         return Progress(chosen["items"], chosen["completed"], chosen["failed"], failed_is_dict)
+
+
+def _locate(node: YamlNode, path: str, parts: tuple[str | int, ...]) -> tuple[int, str]:
+    """The line and key path of `parts` below `node` (as far as the document has them)."""
+    line = node.line
+    for part in parts:
+        if isinstance(node, YamlMap):
+            found = next(((k, v) for k, v in node.entries if k.value == part), None)
+            if found is None:
+                break
+            line, node, path = found[0].line, found[1], join(path, part)
+        elif isinstance(node, YamlList) and isinstance(part, int) and part < len(node.items):
+            node, path = node.items[part], index(path, part)
+            line = node.line
+        else:
+            break
+    return line, path

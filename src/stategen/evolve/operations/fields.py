@@ -10,7 +10,7 @@ from ...codegen.blocks import Block, item, snake
 from ...schema import DYNAMIC
 from ...schema.version import Bump
 from ..classification import Classification
-from .base import ADD, NOTE, REMOVE, RENAME, RETYPE, Context, Operation, field_path
+from .base import ADD, NOTE, REMOVE, RENAME, Context, Operation, field_path
 
 
 class _NoValue:
@@ -95,7 +95,7 @@ class AddRequiredField(FieldOperation):
             )
             return
         helper = context.helper(
-            f"_initial_{_prefix(self.scope, context)}{self.field}",
+            f"_initial_{helper_prefix(self.scope, context)}{self.field}",
             "data: dict[str, Any]",
             "Any",
             f"The value of the new required field `{self.subject}` ({self.annotation}) "
@@ -162,73 +162,6 @@ class RenameField(FieldOperation):
 
 
 @dataclass(frozen=True)
-class WidenType(FieldOperation):
-    """A type that accepts every old value as it is: int → float, T → T | None."""
-
-    code = "SG102"
-    classification = Classification.SAFE
-    bump = Bump.MINOR
-    phase = RETYPE
-
-    new_annotation: str = ""
-
-    def describe(self) -> str:
-        return (
-            f"widen `{self.subject}` from {self.annotation} to {self.new_annotation}: "
-            "stored values stay valid"
-        )
-
-
-@dataclass(frozen=True)
-class ChangeType(FieldOperation):
-    """Any other type change: only a person can say how old values convert."""
-
-    code = "SG302"
-    classification = Classification.NEEDS_MIGRATION
-    bump = Bump.MAJOR
-    phase = RETYPE
-
-    new_annotation: str = ""
-
-    def describe(self) -> str:
-        return (
-            f"change the type of `{self.subject}` from {self.annotation} "
-            f"to {self.new_annotation}: old values need converting"
-        )
-
-    @property
-    def writes_code(self) -> bool:
-        return True
-
-    @property
-    def is_stub(self) -> bool:
-        return True
-
-    def emit(self, block: Block, context: Context) -> None:
-        helper = context.helper(
-            f"_convert_{_prefix(self.scope, context)}{self.field}",
-            "value: Any",
-            "Any",
-            f"The {context.new_version} `{self.subject}` ({self.new_annotation}) "
-            f"for its {context.old_version} value ({self.annotation}).",
-        )
-        helper.body.comment(
-            f"TODO: convert `value` ({self.annotation}) into {self.new_annotation}."
-        )
-        helper.body.raise_todo(
-            f"TODO: convert {self.subject} from {self.annotation} to {self.new_annotation} "
-            f"({context.edge}.py)"
-        )
-        call = serializer.call(
-            "_convert_field",
-            serializer.name(context.variable),
-            serializer.literal(self.field),
-            serializer.name(helper.name),
-        )
-        block.expression(call)
-
-
-@dataclass(frozen=True)
 class ChangeDefault(FieldOperation):
     """A new default: saved files keep their values; only new states see the change."""
 
@@ -279,6 +212,6 @@ class IgnoredRenameHint(FieldOperation):
         return f"`{self.subject}` has `renamed_from: {self.renamed_from}`, ignored: {self.reason}"
 
 
-def _prefix(scope: str, context: Context) -> str:
+def helper_prefix(scope: str, context: Context) -> str:
     """Helper names of record fields carry the record: `_convert_window_width`."""
     return "" if scope == context.root else f"{snake(scope)}_"
