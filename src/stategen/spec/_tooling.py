@@ -38,6 +38,7 @@ TOOLING_MODULES = frozenset(
         "pluggy",
         "plumbum",
         "prompt_toolkit",
+        "psycopg",
         "py",
         "pydantic",
         "pydantic_core",
@@ -75,6 +76,7 @@ TOOLING_MODULES = frozenset(
         "typer",
         "typing_extensions",
         "typing_inspection",
+        "tzdata",
         "wcwidth",
         "yaml",
     }
