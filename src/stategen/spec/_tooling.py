@@ -64,6 +64,7 @@ TOOLING_MODULES = frozenset(
         "test_limits",
         "test_migrations",
         "test_planted",
+        "test_postgres",
         "test_progress",
         "test_round_trip",
         "test_store",

@@ -3,7 +3,8 @@
 A row per key holds the fields (`jsonb`), the schema version, a generation (one more at each
 write) and `updated_at`. Each write first copies the row it replaces into the history table,
 marked good (the backup) or not (a damaged state kept aside), and trims that key's history
-to its newest `HISTORY` rows, all in one statement. A session is one database transaction
+to its newest `HISTORY` rows, all in one statement; a row a migration replaced (`upgrade`)
+is never trimmed, as a file's `.v<version>.bak` is kept. A session is one database transaction
 holding the row's lock (`SELECT … FOR UPDATE`): a client that dies mid-transaction holds
 nothing once its connection drops, and the server rolls back what it had not committed.
 
@@ -66,6 +67,7 @@ CREATE TABLE IF NOT EXISTS {history} (
     version text,
     document jsonb NOT NULL,
     good boolean NOT NULL,
+    upgrade boolean NOT NULL DEFAULT false,
     kept_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS {history_index} ON {history} (key, id);"""
@@ -77,12 +79,13 @@ FROM {table} WHERE key = %(key)s FOR UPDATE"""
 _PLACEHOLDER = "INSERT INTO {table} (key) VALUES (%(key)s) ON CONFLICT (key) DO NOTHING"
 _WRITE = """\
 WITH kept AS (
-    INSERT INTO {history} (key, generation, version, document, good)
-    SELECT key, generation, version, document, %(good)s FROM {table}
+    INSERT INTO {history} (key, generation, version, document, good, upgrade)
+    SELECT key, generation, version, document, %(good)s, %(upgrade)s FROM {table}
     WHERE key = %(key)s AND document IS NOT NULL
 ), trimmed AS (
-    DELETE FROM {history} WHERE key = %(key)s AND id <= (
-        SELECT id FROM {history} WHERE key = %(key)s ORDER BY id DESC OFFSET %(keep)s LIMIT 1)
+    DELETE FROM {history} WHERE key = %(key)s AND NOT upgrade AND id <= (
+        SELECT id FROM {history} WHERE key = %(key)s AND NOT upgrade
+        ORDER BY id DESC OFFSET %(keep)s LIMIT 1)
 )
 UPDATE {table} SET document = %(document)s::jsonb, version = %(version)s,
     generation = generation + 1, updated_at = now()
@@ -278,6 +281,7 @@ class PostgresSession(Session):
         parameters = {
             "key": place.key,
             "good": previous.good,
+            "upgrade": previous.version is not None,
             "keep": HISTORY - 1,
             "document": document,
             "version": version,
