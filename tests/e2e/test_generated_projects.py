@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_stategen
 
+from reliability._server import server_environment
+
 pytestmark = pytest.mark.e2e
 
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yml"))
@@ -33,20 +35,10 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return dest
 
 
-#: The generated suite's names for the PostgreSQL server this run has (see scripts/postgres).
-POSTGRES_VARIABLES = {
-    f"TEST_POSTGRES_{name}": f"STATEGEN_TEST_POSTGRES_{name}" for name in ("URL", "DATA", "BIN")
-}
-
-
 def test_generated_tests_pass(project: Path) -> None:
     """The generated project's own pytest suite passes on the day it is generated, its
     PostgreSQL tests against this run's server when there is one."""
-    server = {
-        ours: os.environ[theirs]
-        for ours, theirs in POSTGRES_VARIABLES.items()
-        if theirs in os.environ
-    }
+    server = server_environment(os.environ)
     _check([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env=server)
 
 
