@@ -3,8 +3,9 @@
 A row per key holds the fields (`jsonb`), the schema version, a generation (one more at each
 write) and `updated_at`. Each write first copies the row it replaces into the history table,
 marked good (the backup) or not (a damaged state kept aside), and trims that key's history
-to its newest `HISTORY` rows, all in one statement; a row a migration replaced (`upgrade`)
-is never trimmed, as a file's `.v<version>.bak` is kept. A session is one database transaction
+to its newest `HISTORY` rows, all in one statement. Trimming is done at every `HISTORY`th
+generation only (a key keeps fewer than 2 × HISTORY rows): each write costs less. A row a
+migration replaced (`upgrade`) is never trimmed, as a file's `.v<version>.bak` is kept. A session is one database transaction
 holding the row's lock (`SELECT … FOR UPDATE`): a client that dies mid-transaction holds
 nothing once its connection drops, and the server rolls back what it had not committed.
 
@@ -83,7 +84,7 @@ WITH kept AS (
     SELECT key, generation, version, document, %(good)s, %(upgrade)s FROM {table}
     WHERE key = %(key)s AND document IS NOT NULL
 ), trimmed AS (
-    DELETE FROM {history} WHERE key = %(key)s AND NOT upgrade AND id <= (
+    DELETE FROM {history} WHERE %(trim)s AND key = %(key)s AND NOT upgrade AND id <= (
         SELECT id FROM {history} WHERE key = %(key)s AND NOT upgrade
         ORDER BY id DESC OFFSET %(keep)s LIMIT 1)
 )
@@ -238,6 +239,7 @@ class PostgresSession(Session):
         self._link = link
         self._place = engine.place
         self.known = known  # the state this session holds, and its generation
+        self._generation = 0  # the generation of the row as current() found it
 
     def current(self, *, afresh: bool = False) -> Stored | None:
         engine, link, place = self._engine, self._link, self._place
@@ -250,6 +252,7 @@ class PostgresSession(Session):
             row = link.fetch(place, engine._lock_row, parameters)
             assert row is not None  # made above, or by another client; never deleted
         generation, same, version, document = row
+        self._generation = generation
         engine._described = f"generation {generation}"
         if same and self.known is not None:
             return self.known[1]
@@ -283,13 +286,14 @@ class PostgresSession(Session):
             "good": previous.good,
             "upgrade": previous.version is not None,
             "keep": HISTORY - 1,
+            "trim": self._generation % HISTORY == 0,
             "document": document,
             "version": version,
         }
         row = self._link.fetch(place, engine._write, parameters)
         assert row is not None  # current() locked the row, so it is there
         stored = Stored(version, fields)
-        self.known = (row[0], stored)
+        self.known, self._generation = (row[0], stored), row[0]
         engine._described = f"generation {row[0]}"
         return stored
 
