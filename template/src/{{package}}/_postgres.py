@@ -363,6 +363,7 @@ class _Link:
         return bool(poller.poll(0))
 
     def lock_timeout(self, place: Place, timeout: float | None) -> None:
+        # Set for the connection, and only when it changes: no round trip per transaction.
         # 0 means "wait for ever" to PostgreSQL, but "do not wait" to a manager.
         ms = 0 if timeout is None else min(max(1, math.ceil(timeout * 1000)), _LOCK_TIMEOUT_MAX_MS)
         if ms != self._timeout_ms:
