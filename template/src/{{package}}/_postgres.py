@@ -10,16 +10,15 @@ holding the row's lock (`SELECT … FOR UPDATE`): a client that dies mid-transac
 nothing once its connection drops, and the server rolls back what it had not committed.
 
 psycopg is imported when the first engine is made, so file users never need it. Connections
-are kept per thread and reused; a forked child never uses (or closes) its parent's.
+are kept per thread and reused; a forked child never uses (or closes) its parent's: the
+pool is forgotten at the fork, and a connection remembers the process that made it.
 """
 
 import json
 import math
 import os
 import select
-import socket
 import threading
-import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -427,7 +426,6 @@ class _Link:
 
 
 _local = threading.local()
-_all_links: "weakref.WeakSet[_Link]" = weakref.WeakSet()
 
 
 @contextmanager
@@ -472,7 +470,6 @@ def _connect(place: Place) -> _Link:
         raise StateUnavailableError(place.name, place.host, _first_line(error)) from None
     except _module.Error as error:
         raise StateDatabaseError(place.name, error.sqlstate, _first_line(error)) from None
-    _all_links.add(link)
     return link
 
 
@@ -501,22 +498,13 @@ def _import_psycopg() -> Any:
     return _module
 
 
-def _disown_in_child() -> None:
-    # The parent's connections share their sockets with the child. Closing one here would
-    # end the parent's session; so each socket is replaced by an unconnected one, and the
-    # parent's connections are forgotten unused.
-    for link in list(_all_links):
-        try:
-            fd = link.connection.pgconn.socket
-        except Exception:  # closed: no socket left to disown
-            continue
-        spare = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        os.dup2(spare.fileno(), fd)
-        spare.close()
-    _all_links.clear()
+def _forget_in_child() -> None:
+    # A forked child shares its parent's sockets: it must never use them, nor close them
+    # (that would end the parent's sessions). psycopg does not close a connection made in
+    # another process when it is collected, so forgetting them is enough.
     _local.__dict__.pop("idle", None)
     _local.__dict__.pop("held", None)
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_disown_in_child)
+    os.register_at_fork(after_in_child=_forget_in_child)
