@@ -37,8 +37,8 @@ def postgres_section(page: Page, pr: PostgresResults) -> None:
         "`transaction()` increments the counter; the hand-written baseline does the same in "
         "the same four round trips (BEGIN, `SELECT … FOR UPDATE`, `UPDATE`, COMMIT) with "
         "psycopg, without validation, history or error translation. The library's `UPDATE` "
-        "also copies the replaced row into the history table and trims it, in the same "
-        "statement.",
+        "also copies the replaced row into the history table (and trims that key's history "
+        "every fifth generation), in the same statement.",
         "",
     )
     rows = []

@@ -363,11 +363,11 @@ def _postgres(
     module = import_generated(*ours)
     log("PostgreSQL figures")
     try:
-        return run_postgres(
+        return run_postgres(  # a headline target: as many rounds as the other headline races
             module,
             root,
-            rounds=config.rounds,
-            block=config.block,
+            rounds=config.pair_rounds,
+            block=config.pair_block,
             seconds=config.postgres_seconds,
             log=log,
         )
