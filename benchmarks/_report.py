@@ -11,6 +11,7 @@ from ._generator import NewVsCopier
 from ._journal_section import journal_headline, journal_section
 from ._notes import notes
 from ._payload import human
+from ._postgres_section import postgres_headline, postgres_section
 from ._run import CHANGED, CROWD, FLOOR_JSON, FLOOR_RMW, RAW_JSON, SERIALIZE, TXN, Results
 from ._sections import between, contention_section, peers_section, runs_of, scale_section
 from ._setup import FLOOR, FLOOR_LOCKED, OURS
@@ -35,6 +36,8 @@ def write_report(results: Results, output: Path) -> None:
     scale_section(page, results, images)
     if results.journal is not None:
         journal_section(page, results.journal, images)
+    if results.postgres is not None:
+        postgres_section(page, results.postgres)
     _generator(page, results)
     page.add("## Reading the figures", "", *notes(results), "")
     page.add("## Machine", "")
@@ -146,6 +149,8 @@ def _headline(page: Page, r: Results) -> None:
         )
     if r.journal is not None:
         rows += journal_headline(r.journal)
+    if r.postgres is not None:
+        rows += postgres_headline(r.postgres)
     crowded = r.crowded.get(OURS)
     if crowded is not None:
         rows.append(

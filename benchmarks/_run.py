@@ -19,6 +19,7 @@ from ._evolution import Pair, bump_time, check_time, update_vs_copier
 from ._journal import JournalConfig, JournalResults, run_journal
 from ._machine import describe
 from ._payload import KB, MB, sized_batch_state
+from ._postgres import PostgresResults, run_postgres
 from ._setup import FLOOR, FLOOR_LOCKED, OURS, Setup
 from ._stats import Entry, Summary, race
 from ._syscalls import Syscalls, audit
@@ -53,6 +54,7 @@ class Config:
     help_repeat: int
     new_repeat: int
     journal: JournalConfig
+    postgres_seconds: float  # each throughput run of the PostgreSQL figures
 
     @classmethod
     def full(cls) -> Config:
@@ -72,6 +74,7 @@ class Config:
             help_repeat=10,
             new_repeat=5,
             journal=JournalConfig.full(),
+            postgres_seconds=3.0,
         )
 
     @classmethod
@@ -92,6 +95,7 @@ class Config:
             help_repeat=3,
             new_repeat=1,
             journal=JournalConfig.quick(),
+            postgres_seconds=0.5,
         )
 
     def rounds_for(self, size: int) -> int:
@@ -127,6 +131,7 @@ class Results:
     guarantees: dict[str, Guarantee] = field(default_factory=dict)
     scale: list[ScalePoint] = field(default_factory=list)
     journal: JournalResults | None = None
+    postgres: PostgresResults | None = None
     startup: Summary | None = None
     help: Summary | str = "not run"
     new: _generator.NewVsCopier | str = "not run"
@@ -145,6 +150,7 @@ def run(config: Config, temp_parent: Path | None, log: Callable[[str], None]) ->
         _state_manager(config, root, ours, results, log)
         if ours is not None:
             results.journal = _journal(config, root / "journal", ours, log)
+            results.postgres = _postgres(config, root / "postgres", ours, log)
         _generator_figures(config, results, log)
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -347,6 +353,27 @@ def _journal(
     except Exception as error:
         log(f"  journal figures failed: {_one_line(error)}")
         return JournalResults(problem=_one_line(error))
+
+
+def _postgres(
+    config: Config, root: Path, ours: Generated, log: Callable[[str], None]
+) -> PostgresResults:
+    from ._ours import import_generated
+
+    module = import_generated(*ours)
+    log("PostgreSQL figures")
+    try:
+        return run_postgres(  # a headline target: as many rounds as the other headline races
+            module,
+            root,
+            rounds=config.pair_rounds,
+            block=config.pair_block,
+            seconds=config.postgres_seconds,
+            log=log,
+        )
+    except Exception as error:
+        log(f"  PostgreSQL figures failed: {_one_line(error)}")
+        return PostgresResults(problem=_one_line(error))
 
 
 def _generator_figures(config: Config, results: Results, log: Callable[[str], None]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from ._junit import Tally, read_junit
 from ._process import Finished, run
 from ._rows import Row, merge_cases, read_evidence
+from ._server import server_environment
 from .evidence import EVIDENCE
 from .sizes import environment
 
@@ -62,7 +63,8 @@ def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
         # The generated library needs only filelock, which this environment has: no install.
         path = os.pathsep.join(filter(None, [str(project / "src"), env.get("PYTHONPATH")]))
         suite = Suite(f"{PROJECT}'s own tests", "generated", ("tests",), project, f"{PROJECT}/")
-        _run_suite(results, suite, {**env, "PYTHONPATH": path}, work, log)
+        server = server_environment(env)  # its PostgreSQL tests run when this run has a server
+        _run_suite(results, suite, {**env, **server, "PYTHONPATH": path}, work, log)
         checks = Suite(
             f"stategen's checks of {PROJECT}'s library",
             "checks",

@@ -18,6 +18,8 @@ SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_JOURNAL_KILLS": (25, 2000),  # SIGKILLs of a writer marking items in journal mode
     "STATEGEN_PROCESSES": (4, 8),  # processes racing transactions on one state file
     "STATEGEN_INCREMENTS": (50, 500),  # transactions per process (and per thread)
+    "STATEGEN_PG_CRASH_INCREMENTS": (30, 300),  # acknowledged increments around a server crash
+    "STATEGEN_PG_KILLS": (3, 50),  # PostgreSQL clients SIGKILLed before their COMMIT
     "STATEGEN_BITFLIPS": (300, 2000),  # random single-bit flips of a saved file
     "STATEGEN_FUZZ_INVALID": (60, 1000),  # invalid specs fed to `stategen new`
     "STATEGEN_FUZZ_VALID": (6, 200),  # valid specs generated and checked end to end

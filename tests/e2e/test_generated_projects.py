@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_stategen
 
+from reliability._server import server_environment
 from stategen.project import Project
 
 pytestmark = pytest.mark.e2e
@@ -36,8 +37,10 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def test_generated_tests_pass(project: Path) -> None:
-    """The generated project's own pytest suite passes on the day it is generated."""
-    _check([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    """The generated project's own pytest suite passes on the day it is generated, its
+    PostgreSQL tests against this run's server when there is one."""
+    server = server_environment(os.environ)
+    _check([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, env=server)
 
 
 def test_generated_code_is_ruff_clean(project: Path) -> None:

@@ -5,13 +5,16 @@ from __future__ import annotations
 #: The error classes of the generated runtime (`errors.py`), all exported by the package.
 RUNTIME_ERRORS = (
     "StateConfigError",
+    "StateCommitUnknownError",
     "StateCorruptError",
+    "StateDatabaseError",
     "StateError",
     "StateLockTimeout",
     "StateMigrationError",
     "StateNotFoundError",
     "StateReadError",
     "StateReentryError",
+    "StateUnavailableError",
     "StateUnsafePathError",
     "StateValidationError",
     "StateVersionError",

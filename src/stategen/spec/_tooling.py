@@ -38,6 +38,7 @@ TOOLING_MODULES = frozenset(
         "pluggy",
         "plumbum",
         "prompt_toolkit",
+        "psycopg",
         "py",
         "pydantic",
         "pydantic_core",
@@ -63,6 +64,7 @@ TOOLING_MODULES = frozenset(
         "test_limits",
         "test_migrations",
         "test_planted",
+        "test_postgres",
         "test_progress",
         "test_round_trip",
         "test_store",
@@ -75,6 +77,7 @@ TOOLING_MODULES = frozenset(
         "typer",
         "typing_extensions",
         "typing_inspection",
+        "tzdata",
         "wcwidth",
         "yaml",
     }

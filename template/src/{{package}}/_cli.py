@@ -1,8 +1,8 @@
-"""`python -m <package>`: show, verify, compact and recover a state file from the shell.
+"""`python -m <package>`: show, verify, compact, recover and copy a state from the shell.
 
-Each command names the state by its location: a path today. `open_state` turns a location
-into a manager, so another kind of location (a database URL) and commands on two of them
-(`copy SRC DST`) are one function and one table entry more. Exit codes and messages follow
+Each command names the state by its location: a file path, or a PostgreSQL URL that may end
+in `#KEY` to name the state's key (else "default"). `open_state` turns a location into a
+manager. Exit codes and messages follow
 stategen's own: 0 when all is well; 1 when the command ran and what it found needs
 attention (a damaged state for `verify`), or the system refused (a lock held too long, a
 write refused); 2 for input to fix (a bad path, a state that cannot be read as asked). An
@@ -17,20 +17,22 @@ from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from ._codec import encode
+from ._dburl import is_url
 from ._store import StateStore
 from .errors import (
     StateError,
     StateLockTimeout,
     StateReadError,
+    StateUnavailableError,
     StateWriteError,
 )
 
 Manager = StateStore[Any]
-#: The manager class of the package, called with a path and `journal=`.
+#: The manager class of the package, called with a location and `journal=` or `key=`.
 Opener = Callable[..., Manager]
 
 #: The errors that say the system refused or took too long: the input itself was fine.
-_SYSTEM = (StateLockTimeout, StateReadError, StateWriteError)
+_SYSTEM = (StateLockTimeout, StateReadError, StateWriteError, StateUnavailableError)
 
 
 class Problem(Exception):
@@ -43,9 +45,12 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
     args = parser.parse_args(argv)
     out = sys.stdout
     try:
-        manager = open_state(manager_class, args.location)
-        command: Callable[[Manager, TextIO], None] = args.run
-        command(manager, out)
+        if args.run is copy:
+            source = open_state(manager_class, args.source)
+            copy(source, open_state(manager_class, args.destination), out, replace=args.replace)
+        else:
+            command: Callable[[Manager, TextIO], None] = args.run
+            command(open_state(manager_class, args.location), out)
         out.flush()
     except Problem as problem:
         _say(prog, str(problem))
@@ -63,6 +68,9 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
 
 def open_state(manager_class: Opener, location: str) -> Manager:
     """The manager of the state at `location`, writing in the layout the state has now."""
+    if is_url(location):
+        url, hash_mark, key = location.partition("#")
+        return manager_class(url, key=key) if hash_mark else manager_class(url)
     manager = manager_class(location)
     if manager.journal_path.exists():
         return manager_class(location, journal=True)
@@ -85,14 +93,14 @@ def verify(manager: Manager, out: TextIO) -> None:
         if isinstance(error, _SYSTEM):
             raise
         raise Problem(f"damaged: {error}") from None
-    out.write(f"ok: {manager.path}: {manager.describe()}\n")
+    out.write(f"ok: {manager.location}: {manager.describe()}\n")
 
 
 def compact(manager: Manager, out: TextIO) -> None:
     """Fold the journal into the snapshot: the JSON file alone then holds the whole state."""
     folded = manager.compact()
     what = "the journal was folded into" if folded else "there was no journal to fold into"
-    out.write(f"compacted: {what} {manager.path}\n")
+    out.write(f"compacted: {what} {manager.location}\n")
 
 
 def recover(manager: Manager, out: TextIO) -> None:
@@ -103,10 +111,19 @@ def recover(manager: Manager, out: TextIO) -> None:
         if isinstance(error, _SYSTEM):
             raise
     else:
-        out.write(f"nothing to recover: {manager.path} loads\n")
+        out.write(f"nothing to recover: {manager.location} loads\n")
         return
     manager.recover()
-    out.write(f"recovered {manager.path}; the damaged state was kept as {manager.corrupt_path}\n")
+    out.write(
+        f"recovered {manager.location}; the damaged state was kept in {manager.kept_aside()}\n"
+    )
+
+
+def copy(source: Manager, destination: Manager, out: TextIO, *, replace: bool) -> None:
+    """Copy a state exactly, with its schema version: file or database, either way."""
+    version, fields = source.export()
+    destination.import_(version, fields, replace=replace)
+    out.write(f"copied {source.location} to {destination.location} (schema version {version})\n")
 
 
 #: Each command, by name; its docstring's first line is its help.
@@ -120,14 +137,23 @@ COMMANDS: dict[str, Callable[[Manager, TextIO], None]] = {
 
 def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=prog, description="Look at, check and repair a state file."
+        prog=prog, description="Look at, check, repair and copy a state."
     )
     commands = parser.add_subparsers(metavar="COMMAND", required=True)
+    where = "the state file, or a postgresql:// URL ending in #KEY"
     for name, run in COMMANDS.items():
         summary = (run.__doc__ or "").split("\n")[0]
         command = commands.add_parser(name, help=summary, description=summary)
-        command.add_argument("location", metavar="PATH", help="the state file")
+        command.add_argument("location", metavar="LOCATION", help=where)
         command.set_defaults(run=run)
+    summary = (copy.__doc__ or "").split("\n")[0]
+    command = commands.add_parser("copy", help=summary, description=summary)
+    command.add_argument("source", metavar="SRC", help=where)
+    command.add_argument("destination", metavar="DST", help=where)
+    command.add_argument(
+        "--replace", action="store_true", help="overwrite a state at DST (kept as its backup)"
+    )
+    command.set_defaults(run=copy)
     return parser
 
 

@@ -202,6 +202,12 @@ class FileEngine(Engine):
         used = cache.end - _records.START
         return f"{text}, journal of {cache.sequence} records ({used} of {cache.journal.size} bytes)"
 
+    def backup_name(self) -> Path:
+        return self.sidecar_path(".bak")
+
+    def aside(self) -> str:
+        return str(self.sidecar_path(".corrupt"))
+
     def place(self, *, writing: bool) -> Location:
         """Where the file really is, walked now; OSErrors of the walk become ours.
 

@@ -4,8 +4,8 @@ An engine keeps the JSON form of one state (its fields, and the schema version t
 written at) durably, and gives it back. The policy decides everything else: validation,
 versions and migrations, which generation is good enough to become the backup, and what is
 quarantined. `_files.FileEngine` keeps a JSON snapshot and, in journal mode, a journal of
-changes beside it; another engine (a database row per state, with a history table for
-`backup()`) implements the same two classes without touching the policy.
+changes beside it; `_postgres.PostgresEngine` keeps a database row per state, with a
+history table for `backup()`, behind the same two classes.
 
 The contract, for every engine:
 
@@ -20,13 +20,15 @@ The contract, for every engine:
   backup that `backup()` returns, a damaged one aside, never destroyed.
 - **Errors** are the library's own (`errors.py`): StateNotFoundError, StateCorruptError
   (the stored bytes are damaged), StateReadError / StateWriteError (the system refused,
-  also the OSError of its errno), StateLockTimeout, StateUnsafePathError.
+  also the OSError of its errno), StateLockTimeout, StateUnsafePathError; a database
+  engine adds StateUnavailableError, StateCommitUnknownError and StateDatabaseError.
 """
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from . import _patch
@@ -158,3 +160,11 @@ class Engine(ABC):
     def describe(self) -> str:
         """How the state is stored now, in one line (`python -m <package> verify` prints
         it); called inside a `view`."""
+
+    @abstractmethod
+    def backup_name(self) -> Path | str:
+        """How errors name the previous generation (`Session.backup`)."""
+
+    @abstractmethod
+    def aside(self) -> str:
+        """Where a damaged state is kept when it is replaced, for a message."""

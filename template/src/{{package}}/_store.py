@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from . import _arguments, _document
+from ._backend import open_engine
 from ._codec import decode, encode
 from ._files import FileEngine
 from ._migrate import Step, migrate, parse_version, rejected
 from ._patch import Op
 from ._storage import DAMAGED, GOOD, Previous, Session, Stored
 from .errors import (
+    StateConfigError,
     StateCorruptError,
+    StateError,
     StateMigrationError,
     StateNotFoundError,
     StateReadError,
@@ -39,7 +42,11 @@ _DAMAGE = (StateCorruptError, StateNotFoundError, StateMigrationError, StateRead
 
 
 class StateStore(Generic[T]):
-    """One `state_type` dataclass kept in the JSON file at `path`.
+    """One `state_type` dataclass kept in the JSON file at `path`, or in a PostgreSQL row.
+
+    `path` may instead be a `postgresql://` URL: the state is then the row `key` (default
+    "default") of `table` (default: the package name), see `_postgres`; what follows about
+    files is about the file engine.
 
     The file is a JSON object: `"version"` (the schema version), the fields, and last a
     `"#crc32"` checksum of the rest (a file written by hand or reformatted loads without it).
@@ -58,40 +65,54 @@ class StateStore(Generic[T]):
         steps: Sequence[Step] = (),
         lock_timeout: float | None = 10.0,
         journal: bool = False,
+        key: str | None = None,
+        table: str | None = None,
     ) -> None:
-        # Absolute, not resolved: links are followed (or refused) at each operation, since
-        # one can be planted at any time, and a later chdir cannot move the store.
-        self.path = _arguments.absolute_path(path)
         self.state_type = state_type
         self.schema_version = schema_version
         self.lock_timeout = _arguments.lock_timeout(lock_timeout)
         self.journal = _arguments.switch("journal", journal)
         self._steps = tuple(steps)
         self._versions = self._check_chain(self._steps, schema_version)
-        self._engine = FileEngine(self.path, journal=self.journal)
+        # A path is made absolute, not resolved: links are followed (or refused) at each
+        # operation, since one can be planted at any time, and a later chdir cannot move it.
+        opened = open_engine(path, journal=self.journal, key=key, table=table)
+        self._engine = opened.engine
+        #: The state's name in errors and messages: its file, or its URL (no password) and key.
+        self.location = opened.name
+        self._where: Path | str = opened.path or opened.name
 
     def __repr__(self) -> str:
         mode = ", journal=True" if self.journal else ""
-        return f"{type(self).__name__}({str(self.path)!r}{mode})"
+        return f"{type(self).__name__}({self.location!r}{mode})"
+
+    @property
+    def path(self) -> Path:
+        """The state file (absolute); StateConfigError for a state kept in a database."""
+        return self._files().path
 
     @property
     def backup_path(self) -> Path:
         """The previous good generation, kept by every save: what `recover()` restores."""
-        return self._engine.sidecar_path(".bak")
+        return self._files().sidecar_path(".bak")
 
     @property
     def corrupt_path(self) -> Path:
         """Where a save over a corrupt file moves the corrupt bytes instead of destroying them."""
-        return self._engine.sidecar_path(".corrupt")
+        return self._files().sidecar_path(".corrupt")
 
     @property
     def journal_path(self) -> Path:
         """The journal of changes since the snapshot was written (journal mode)."""
-        return self._engine.sidecar_path(".journal")
+        return self._files().sidecar_path(".journal")
 
     def version_backup_path(self, version: str) -> Path:
         """The last file of an older schema `version` that a save replaced, byte for byte."""
-        return self._engine.sidecar_path(f".v{version}.bak")
+        return self._files().sidecar_path(f".v{version}.bak")
+
+    def kept_aside(self) -> str:
+        """Where a damaged state is kept when `recover()` or a save replaces it."""
+        return self._engine.aside()
 
     def exists(self) -> bool:
         """Whether the state file exists (it may still be corrupt)."""
@@ -104,7 +125,7 @@ class StateStore(Generic[T]):
         cannot use, StateReadError or StateUnsafePathError.
         """
         with self._engine.view(exact=True) as stored:
-            return self._decode(stored, self.path)
+            return self._decode(stored, self._where)
 
     def save(self, state: T) -> None:
         """Validate and write `state` durably, keeping the previous good file as the backup.
@@ -130,9 +151,9 @@ class StateStore(Generic[T]):
         with self._engine.session(self.lock_timeout) as session:
             stored = session.current()
             if stored is not None:
-                state = self._decode(stored, self.path)
+                state = self._decode(stored, self._where)
             elif default is None:
-                raise StateNotFoundError(self.path)
+                raise StateNotFoundError(self._where)
             else:
                 state = default()
             yield state
@@ -161,12 +182,12 @@ class StateStore(Generic[T]):
             try:
                 stored = session.current(afresh=True)
                 if stored is not None:
-                    return self._decode(stored, self.path)
+                    return self._decode(stored, self._where)
             except _DAMAGE:
                 pass
             state = self._salvaged(session)
             if state is None:
-                state = self._decode(session.backup(), self.backup_path)
+                state = self._decode(session.backup(), self._engine.backup_name())
             session.replace(self.schema_version, self._encode(state), DAMAGED).checked = True
             return state
 
@@ -179,9 +200,9 @@ class StateStore(Generic[T]):
         with self._engine.session(self.lock_timeout) as session:
             stored = session.current()
             if stored is None:
-                raise StateNotFoundError(self.path)
+                raise StateNotFoundError(self._where)
             if not stored.checked:
-                self._decode(stored, self.path)  # never fold a state that does not validate
+                self._decode(stored, self._where)  # never fold a state that does not validate
             folded = session.compact()
             session.tidy()
             return folded
@@ -191,6 +212,34 @@ class StateStore(Generic[T]):
         with self._engine.view(exact=True) as stored:
             return f"schema version {self._version_of(stored)}; {self._engine.describe()}"
 
+    def export(self) -> tuple[str, dict[str, Any]]:
+        """The state exactly as stored: the schema version it was written at, and its fields
+        (a copy). It must load (migrated, if older) and validate first."""
+        with self._engine.view(exact=True) as stored:
+            self._decode(stored, self._where)
+            return self._version_of(stored), copy.deepcopy(stored.fields)
+
+    def import_(self, version: str, fields: dict[str, Any], *, replace: bool = False) -> None:
+        """Store `fields` as written at schema `version` (what `export()` gave), checked as a
+        load would check them. A state already here raises StateConfigError unless
+        `replace`, and is then kept as a save keeps it (the backup, or aside if damaged)."""
+        state = self._decode(Stored(version, copy.deepcopy(fields)), self._where)
+        if version == self.schema_version:
+            fields = self._encode(state)  # the fields in the model's order, whatever the source's
+        with self._engine.session(self.lock_timeout) as session:
+            if not replace:
+                try:
+                    present = session.current() is not None
+                except StateError:
+                    present = True  # damaged: still a state not to overwrite unasked
+                if present:
+                    raise StateConfigError(
+                        str(self.location),
+                        "already holds a state; pass replace=True (--replace) to overwrite it",
+                    )
+            previous = self._judge(session)
+            session.replace(version, copy.deepcopy(fields), previous)
+
     # For the generated manager's helpers ------------------------------------------------
 
     def _inspect(self, read: Callable[[Stored], R]) -> R:
@@ -199,9 +248,11 @@ class StateStore(Generic[T]):
         version is migrated for it, and one not validated yet is validated first."""
         with self._engine.view(exact=False) as stored:
             if self._version_of(stored) != self.schema_version:
-                stored = Stored(self.schema_version, self._encode(self._decode(stored, self.path)))
+                stored = Stored(
+                    self.schema_version, self._encode(self._decode(stored, self._where))
+                )
             elif not stored.checked:
-                self._decode(stored, self.path)
+                self._decode(stored, self._where)
             return read(stored)
 
     def _change(self, change: Callable[[Stored], Sequence[Op]]) -> None:
@@ -213,17 +264,25 @@ class StateStore(Generic[T]):
         with self._engine.session(self.lock_timeout) as session:
             stored = session.current()
             if stored is None:
-                raise StateNotFoundError(self.path)
+                raise StateNotFoundError(self._where)
             version = self._version_of(stored)
             if version != self.schema_version:
-                fields = self._encode(self._decode(stored, self.path))
+                fields = self._encode(self._decode(stored, self._where))
                 upgraded = session.replace(self.schema_version, fields, Previous(True, version))
                 upgraded.checked = True
             elif not stored.checked:
-                self._decode(stored, self.path)
+                self._decode(stored, self._where)
             session.apply(change)
 
     # Internals -------------------------------------------------------------------------
+
+    def _files(self) -> FileEngine:
+        """The file engine; StateConfigError when the state is kept in a database."""
+        if not isinstance(self._engine, FileEngine):
+            raise StateConfigError(
+                "path", f"{self.location} is kept in a database, not in a file: it has no path"
+            )
+        return self._engine
 
     @staticmethod
     def _check_chain(steps: tuple[Step, ...], schema_version: str) -> tuple[str, ...]:
@@ -247,7 +306,7 @@ class StateStore(Generic[T]):
                 return GOOD
             version = self._version_of(stored)
             if not stored.checked or version != self.schema_version:
-                self._decode(stored, self.path)
+                self._decode(stored, self._where)
         except (StateCorruptError, StateMigrationError, StateReadError):
             # Never rotate a damaged file into the backup, and never destroy it either.
             return DAMAGED
@@ -259,7 +318,7 @@ class StateStore(Generic[T]):
         if stored is None:
             return None
         try:
-            return self._decode(stored, self.path)
+            return self._decode(stored, self._where)
         except (StateCorruptError, StateMigrationError):
             return None
 
@@ -267,7 +326,7 @@ class StateStore(Generic[T]):
         # A file without a version predates versioning: it is the first released version.
         return stored.version if stored.version is not None else self._versions[0]
 
-    def _decode(self, stored: Stored, path: Path) -> T:
+    def _decode(self, stored: Stored, path: Path | str) -> T:
         """The validated state in `stored`, migrated from the version it was written at."""
         version = self._version_of(stored)
         data = stored.fields
@@ -287,7 +346,7 @@ class StateStore(Generic[T]):
             stored.checked = True
         return state
 
-    def _upgrade(self, data: dict[str, Any], version: str, path: Path) -> dict[str, Any]:
+    def _upgrade(self, data: dict[str, Any], version: str, path: Path | str) -> dict[str, Any]:
         if (found := parse_version(version)) is None:
             raise StateCorruptError(
                 path, f'"version" must be a MAJOR.MINOR.PATCH string, got {_short(repr(version))}'

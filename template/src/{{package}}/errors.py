@@ -269,3 +269,50 @@ class StateReentryError(StateError, RuntimeError):
             "transaction); change the state the transaction yielded instead"
         )
         self.path = path
+
+
+class StateUnavailableError(StateError, ConnectionError):
+    """The database server at `host` could not be reached, or the connection to it was lost.
+
+    The operation that failed changed nothing (but see StateCommitUnknownError, its subclass).
+    Try again when the server is back: connections are made afresh.
+    """
+
+    def __init__(self, location: str, host: str, reason: str) -> None:
+        super().__init__(
+            f"{location}: the database server {host} is unavailable ({reason}); nothing was "
+            "changed, try again when it is back"
+        )
+        self.location = location
+        self.host = host
+        self.reason = reason
+
+
+class StateCommitUnknownError(StateUnavailableError):
+    """The connection to `host` was lost while the server committed a change.
+
+    The change may or may not have been stored: read the state again (or make the change
+    idempotent) before repeating it. Every other change either committed or raised.
+    """
+
+    def __init__(self, location: str, host: str, reason: str) -> None:
+        StateError.__init__(
+            self,
+            f"{location}: the connection to the database server {host} was lost during "
+            f"COMMIT ({reason}); the change may or may not have been stored, read the state "
+            "again before repeating it",
+        )
+        self.location = location
+        self.host = host
+        self.reason = reason
+
+
+class StateDatabaseError(StateError):
+    """The database server refused a statement: a missing privilege or table, a value it
+    cannot store. `sqlstate` is its error code. Nothing was changed."""
+
+    def __init__(self, location: str, sqlstate: str | None, reason: str) -> None:
+        super().__init__(f"{location}: the database refused: {reason}; nothing was changed")
+        self.location = location
+        self.sqlstate = sqlstate
+        self.reason = reason
