@@ -1,5 +1,8 @@
-"""A dataclass ⇄ a JSON object: each field's converter in turn, one function per class for
-the common case of a file holding every field, and whole lists of records column by column."""
+"""A dataclass ⇄ a JSON object, with fast paths for records a file holds in full.
+
+Each field's converter in turn; one function per class for the common case of a file
+holding every field; and whole lists of records, column by column.
+"""
 
 import keyword
 import operator
