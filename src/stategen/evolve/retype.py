@@ -1,5 +1,8 @@
-"""Which operation a field's new type is: a widening, looser or tighter rules, Literal values
-gained or lost, or a change of type that needs its values converted."""
+"""Which operation a field's new type is: a widening, a rule change, or a conversion.
+
+A widening, looser or tighter rules, Literal values gained or lost, or a change of type
+that needs its values converted.
+"""
 
 from __future__ import annotations
 
