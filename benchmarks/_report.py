@@ -12,6 +12,8 @@ from ._journal_section import journal_headline, journal_section
 from ._notes import notes
 from ._payload import human
 from ._postgres_section import postgres_headline, postgres_section
+from ._rich import RAW as RICH_RAW
+from ._rich import RICH
 from ._run import CHANGED, CROWD, FLOOR_JSON, FLOOR_RMW, RAW_JSON, SERIALIZE, TXN, Results
 from ._sections import between, contention_section, peers_section, runs_of, scale_section
 from ._setup import FLOOR, FLOOR_LOCKED, OURS
@@ -133,6 +135,19 @@ def _headline(page: Page, r: Results) -> None:
             LOAD_TARGET,
         ),
     ]
+    for point in r.rich:
+        entry = point.load.get(RICH)
+        rows.append(
+            _row(
+                f"`load()` of an unchanged file, a state rich in the newer types "
+                f"({human(point.size)})",
+                entry,
+                point.load.get(RICH_RAW),
+                "raw `json.loads` of the file",
+                entry.ratio if entry else None,
+                LOAD_TARGET,
+            )
+        )
     loads = [(point, point.load[CHANGED]) for point in r.scale if CHANGED in point.load]
     rated = [(point, entry, entry.ratio) for point, entry in loads if entry.ratio is not None]
     if rated:

@@ -20,6 +20,7 @@ from ._journal import JournalConfig, JournalResults, run_journal
 from ._machine import describe
 from ._payload import KB, MB, sized_batch_state
 from ._postgres import PostgresResults, run_postgres
+from ._rich import SCALES, race_load, rich_loader
 from ._setup import FLOOR, FLOOR_LOCKED, OURS, Setup
 from ._stats import Entry, Summary, race
 from ._syscalls import Syscalls, audit
@@ -112,6 +113,14 @@ class ScalePoint:
 
 
 @dataclass
+class RichPoint:
+    """`load()` of a state rich in the newer types (see _rich), against raw `json.loads`."""
+
+    size: int
+    load: dict[str, Entry]
+
+
+@dataclass
 class Results:
     config: Config
     machine: list[tuple[str, str]]
@@ -130,6 +139,7 @@ class Results:
     syscalls: dict[str, Syscalls] | str = "not run"
     guarantees: dict[str, Guarantee] = field(default_factory=dict)
     scale: list[ScalePoint] = field(default_factory=list)
+    rich: list[RichPoint] = field(default_factory=list)
     journal: JournalResults | None = None
     postgres: PostgresResults | None = None
     startup: Summary | None = None
@@ -285,12 +295,26 @@ def _state_manager(
             )
 
     if ours is not None:
+        results.rich = _rich_loads(config, root / "rich", ours, log)
         log(f"save in a directory of {CROWD} files")
         results.crowded, results.crowded_breakdown = _crowded(config, root / "crowded", ours)
 
     for size in config.sizes:
         log(f"scale: {size} bytes")
         results.scale.append(_scale_point(config, root / f"scale-{size}", size, ours))
+
+
+def _rich_loads(
+    config: Config, root: Path, ours: Generated, log: Callable[[str], None]
+) -> list[RichPoint]:
+    root.mkdir(parents=True)
+    points = []
+    for scale in SCALES:
+        path, load = rich_loader(root, ours[1], scale)
+        log(f"load of a state rich in the newer types: {path.stat().st_size} bytes")
+        entries = race_load(path, load, rounds=config.pair_rounds, block=config.pair_block)
+        points.append(RichPoint(path.stat().st_size, entries))
+    return points
 
 
 def _crowded(

@@ -1,7 +1,7 @@
-"""Which operation a field's new type is, as a retype of the old one.
+"""Which operation a field's new type is: a widening, a rule change, or a conversion.
 
-A widening, looser or tighter rules, Literal values gained or lost, or a change of type that
-needs its values converted.
+A widening, looser or tighter rules, Literal values gained or lost, or a change of type
+that needs its values converted.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Dataclass ⇄ JSON-ready dict, driven by the type hints, validating every value both ways.
 
 Each class gets its converters compiled once from `typing.get_type_hints` and cached, so a
-load costs one dict lookup per field plus the checks; lists and dicts of strings are checked
-at C speed. Unknown keys are rejected: dropping them would silently erase data (a typo in a
-hand edit, or fields added by other code) at the next save. The converters themselves live
-in _scalars, _containers, _keys and _jsonvalue; the rules of `Constraints` in _constraints.
+load costs one dict lookup per field plus the checks; lists and dicts of scalars are checked
+and converted whole, at C speed (_bulk). Unknown keys are rejected: dropping them would
+silently erase data (a typo in a hand edit, or fields added by other code) at the next save.
+The converters themselves live in _record_codec, _scalars, _containers, _keys and _jsonvalue;
+the rules of `Constraints` in _constraints.
 """
 
 import dataclasses
@@ -17,11 +18,12 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
-from ._constraints import Constraints, compile_check
+from ._constraints import ORDERED, Constraints, compile_check
 from ._containers import constrained, dict_of, fixed_tuple, list_of, optional, set_of, tuple_of
-from ._conversion import Converter, Invalid, NoFastPath, describe
+from ._conversion import Converter, Invalid
 from ._jsonvalue import JSON, JSON_CONVERTER, is_json_alias
 from ._keys import KEYS, literal_keys
+from ._record_codec import Field, record_converter
 from ._scalars import SCALARS, enum_converter, literal_converter
 from .errors import StateValidationError
 
@@ -78,7 +80,7 @@ def _compile_record(cls: type) -> Converter:
     if not dataclasses.is_dataclass(cls):
         raise TypeError(f"{cls!r} is not a dataclass")
     hints = typing.get_type_hints(cls, include_extras=True)  # keeps Annotated's Constraints
-    plan: list[tuple[str, type, Callable[[Any], Any], Callable[[Any], Any], bool]] = []
+    plan: list[Field] = []
     for spec in dataclasses.fields(cls):
         if not spec.init:
             continue
@@ -89,46 +91,8 @@ def _compile_record(cls: type) -> Converter:
         required = (
             spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
         )
-        plan.append((spec.name, converter.exact, converter.decode, converter.encode, required))
-    known = frozenset(name for name, *_ in plan)
-    missing = object()
-
-    def decode_record(data: Any) -> Any:
-        if not isinstance(data, dict):
-            raise Invalid(f"expected an object, got {describe(data)}")
-        if not data.keys() <= known:
-            unknown = min(str(key) for key in data if key not in known)
-            raise Invalid("unknown field: this schema has no such key").at(unknown)
-        kwargs = {}
-        for name, exact, decode_value, _, required in plan:
-            value = data.get(name, missing)
-            if value is missing:
-                if required:
-                    raise Invalid("required field is missing").at(name)
-                continue
-            if type(value) is not exact:
-                try:
-                    value = decode_value(value)
-                except Invalid as error:
-                    raise error.at(name) from None
-            kwargs[name] = value
-        return cls(**kwargs)
-
-    def encode_record(obj: Any) -> Any:
-        if type(obj) is not cls:
-            raise Invalid(f"expected {cls.__name__}, got {describe(obj)}")
-        data = {}
-        for name, exact, _, encode_value, _ in plan:
-            value = getattr(obj, name)
-            if type(value) is not exact:
-                try:
-                    value = encode_value(value)
-                except Invalid as error:
-                    raise error.at(name) from None
-            data[name] = value
-        return data
-
-    return Converter(NoFastPath, decode_record, encode_record)
+        plan.append(Field(spec.name, converter, required))
+    return record_converter(cls, plan)
 
 
 def _converter(annotation: Any) -> Converter:
@@ -179,7 +143,7 @@ def _annotated(
             )
         if not isinstance(kind, type):
             raise TypeError(f"Constraints cannot apply to {annotation!r}")
-        converter = constrained(converter, compile_check(kind, rules))
+        converter = constrained(converter, compile_check(kind, rules), kind in ORDERED)
     return converter
 
 

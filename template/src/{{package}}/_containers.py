@@ -4,7 +4,16 @@ values, and values under a `Constraints` check."""
 from collections.abc import Callable
 from typing import Any
 
-from ._conversion import Check, Convert, Converter, Invalid, NoFastPath, describe, key_part
+from ._conversion import (
+    MANY_FROM,
+    Check,
+    Convert,
+    Converter,
+    Invalid,
+    NoFastPath,
+    describe,
+    key_part,
+)
 
 
 def optional(inner: Converter) -> Converter:
@@ -16,11 +25,25 @@ def optional(inner: Converter) -> Converter:
     def encode_optional(value: Any) -> Any:
         return None if value is None else inner.encode(value)
 
-    return Converter(inner.exact, decode_optional, encode_optional)
+    inner_many = inner.many
+    many = None
+    if inner_many is not None:
+
+        def many(values: list[Any]) -> list[Any]:
+            if None in values:  # a mix: the caller decodes one by one
+                raise Invalid("null among the values")
+            return inner_many(values)
+
+    return Converter(inner.exact, decode_optional, encode_optional, many=many)
 
 
-def constrained(inner: Converter, check: Check) -> Converter:
-    """`Annotated[T, Constraints(...)]`: a value of T that also passes `check`."""
+def constrained(inner: Converter, check: Check, ordered: bool) -> Converter:
+    """`Annotated[T, Constraints(...)]`: a value of T that also passes `check`.
+
+    The rules of an `ordered` T (numbers, dates, durations) are bounds, which every value
+    of a list keeps when its least and its greatest do: a list that T's `bulk` or `many`
+    takes whole is checked with two calls.
+    """
     exact = inner.exact
 
     def decode_checked(value: Any) -> Any:
@@ -33,14 +56,46 @@ def constrained(inner: Converter, check: Check) -> Converter:
         check(value)
         return result
 
-    return Converter(NoFastPath, decode_checked, encode_checked)
+    if not ordered:
+        return Converter(NoFastPath, decode_checked, encode_checked)
+
+    def all_kept(values: Any) -> bool:
+        if values:
+            try:
+                check(min(values))
+                check(max(values))
+            except Invalid:
+                return False
+        return True
+
+    inner_bulk, inner_many = inner.bulk, inner.many
+    bulk = many = None
+    if inner_bulk is not None:
+
+        def bulk(values: Any) -> bool:
+            return inner_bulk(values) and all_kept(values)
+
+    if inner_many is not None:
+
+        def many(values: list[Any]) -> list[Any]:
+            converted = inner_many(values)
+            if not all_kept(converted):
+                raise Invalid("a value breaks a rule")  # never shown: looked at one by one
+            return converted
+
+    return Converter(NoFastPath, decode_checked, encode_checked, bulk, many)
 
 
-def _items(value: Any, item: Converter, convert: Convert) -> list[Any]:
+def _items(value: Any, item: Converter, convert: Convert, decoding: bool) -> list[Any]:
     """The items of the sequence `value`, each converted; errors name the index."""
-    exact, bulk = item.exact, item.bulk
+    exact, bulk, many = item.exact, item.bulk, item.many
     if bulk is not None and bulk(value):
         return list(value)
+    if many is not None and decoding and type(value) is list and len(value) >= MANY_FROM:
+        try:
+            return many(value)
+        except Invalid:
+            pass  # one of them is wrong: find it below
     try:
         return [x if type(x) is exact else convert(x) for x in value]
     except Invalid:
@@ -68,13 +123,13 @@ def list_of(item: Converter) -> Converter:
         if bulk is not None and type(value) is list and bulk(value):
             return value.copy()  # the common case, at C speed
         _expect(value, list, "an array")
-        return _items(value, item, item.decode)
+        return _items(value, item, item.decode, True)
 
     def encode_list(value: Any) -> list[Any]:
         if bulk is not None and type(value) is list and bulk(value):
             return value.copy()
         _expect(value, list, "a list")
-        return _items(value, item, item.encode)
+        return _items(value, item, item.encode, False)
 
     return Converter(NoFastPath, decode_list, encode_list)
 
@@ -84,11 +139,11 @@ def tuple_of(item: Converter) -> Converter:
 
     def decode_tuple(value: Any) -> tuple[Any, ...]:
         _expect(value, list, "an array")
-        return tuple(_items(value, item, item.decode))
+        return tuple(_items(value, item, item.decode, True))
 
     def encode_tuple(value: Any) -> list[Any]:
         _expect(value, tuple, "a tuple")
-        return _items(value, item, item.encode)
+        return _items(value, item, item.encode, False)
 
     return Converter(NoFastPath, decode_tuple, encode_tuple)
 
@@ -131,7 +186,7 @@ def set_of(item: Converter, order: Callable[[Any], Any] | None) -> Converter:
 
     def decode_set(value: Any) -> set[Any]:
         _expect(value, list, "an array")
-        items = _items(value, item, item.decode)
+        items = _items(value, item, item.decode, True)
         result = set(items)
         if len(result) != len(items):
             seen: set[Any] = set()
@@ -173,10 +228,15 @@ def dict_of(key: Converter, item: Converter) -> Converter:
         )
         if key_bulk is not None and key_bulk(value):
             keys: Any = None  # the keys as they are
-            if bulk is not None and bulk(value.values()):
-                return dict(value)
         else:
-            keys = _convert_keys(value, key.exact, convert_key)
+            keys = _whole(key.many if decoding else None, value)
+            if keys is None:
+                keys = _convert_keys(value, key.exact, convert_key)
+        if bulk is not None and bulk(value.values()):
+            return dict(value) if keys is None else dict(zip(keys, value.values(), strict=True))
+        converted = _whole(item.many if decoding else None, value.values())
+        if converted is not None:
+            return dict(zip(value if keys is None else keys, converted, strict=True))
         try:
             if keys is None:
                 return {k: x if type(x) is exact else convert_item(x) for k, x in value.items()}
@@ -200,6 +260,16 @@ def dict_of(key: Converter, item: Converter) -> Converter:
     return Converter(
         NoFastPath, lambda value: convert(value, True), lambda value: convert(value, False)
     )
+
+
+def _whole(many: Callable[[list[Any]], list[Any]] | None, values: Any) -> list[Any] | None:
+    """`many` of the values, or None when there is no `many`, too few values, or a wrong one."""
+    if many is None or len(values) < MANY_FROM:
+        return None
+    try:
+        return many(list(values))
+    except Invalid:
+        return None
 
 
 def _convert_keys(keys: Any, exact: type, convert: Convert) -> Any:

@@ -43,14 +43,21 @@ class Invalid(Exception):
         return path
 
 
+# Fewer values than this are converted one by one: a whole-list conversion (`many`) has a
+# fixed cost of a few calls, which only longer lists win back.
+MANY_FROM = 16
+
+
 class Converter(NamedTuple):
     """How one annotation is checked: values of type `exact` pass as they are, and so do
-    all the items of a container when `bulk(items)` says so (a check at C speed)."""
+    all the items of a container when `bulk(items)` says so (a check at C speed); `many`
+    decodes a whole list of items at once, raising Invalid if any is wrong (see _bulk)."""
 
     exact: type
     decode: Convert
     encode: Convert
     bulk: Callable[[Any], bool] | None = None
+    many: Callable[[list[Any]], list[Any]] | None = None
 
 
 def all_str(values: Any) -> bool:

@@ -31,11 +31,31 @@ def format_duration(value: timedelta) -> str:
     return f"{sign}P{f'{days}D' if days else ''}{f'T{clock}' if clock else ''}"
 
 
+# Parsing one duration costs more than a microsecond, and the same texts come back: in a
+# state (a timeout per item) and at each load of it. Each text is parsed once and its
+# timedelta, which is immutable, handed out again; past _REMEMBERED texts the memo starts
+# over, so that it holds the texts of the states loaded lately, in bounded memory.
+_PARSED: dict[str, timedelta] = {}
+_REMEMBERED = 4096
+
+
 def parse_duration(text: str) -> timedelta | None:
     """The timedelta `text` means, or None if it is not a duration this module writes or reads.
 
     Raises OverflowError beyond timedelta's range (about 2.7 million years).
     """
+    known = _PARSED.get(text)
+    if known is not None:
+        return known
+    duration = _parse(text)
+    if duration is not None:
+        if len(_PARSED) >= _REMEMBERED:
+            _PARSED.clear()
+        _PARSED[text] = duration
+    return duration
+
+
+def _parse(text: str) -> timedelta | None:
     match = _DURATION.fullmatch(text)
     if match is None:
         return None

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
+from . import _bulk
 from ._conversion import (
     INT_DIGITS,
     INT_HIGH,
@@ -62,7 +63,7 @@ def _decode_date(text: Any) -> date:
 
 KEYS: dict[type, Converter] = {
     str: SCALARS[str],
-    int: Converter(NoFastPath, _decode_int, _encode_int),
+    int: Converter(NoFastPath, _decode_int, _encode_int, many=_bulk.int_keys),
     UUID: SCALARS[UUID],  # its decoder takes the lowercase form only
     date: Converter(NoFastPath, _decode_date, SCALARS[date].encode),
 }

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from . import _bulk
 from ._conversion import (
     INT_HIGH,
     INT_LOW,
@@ -61,11 +62,6 @@ def _as_float(value: Any) -> float:
     raise Invalid(f"expected a number, got {describe(value)}")
 
 
-def _all_finite_floats(values: Any) -> bool:
-    # Both in C: the set of item types, and a sum that stays finite only if every item is.
-    return set(map(type, values)) <= {float} and math.isfinite(sum(values))
-
-
 def _as_bool(value: Any) -> bool:
     raise Invalid(f"expected a boolean, got {describe(value)}")
 
@@ -92,7 +88,7 @@ def _encode_decimal(value: Any) -> str:
 
 def _decode_uuid(value: Any) -> UUID:
     if type(value) is str and _UUID.fullmatch(value):
-        return UUID(value)
+        return _bulk.uuid_of(value)
     raise Invalid("expected a UUID as lowercase hex in the form 8-4-4-4-12, got " + describe(value))
 
 
@@ -197,15 +193,25 @@ def _encode_datetime(value: Any) -> str:
 
 SCALARS: dict[type, Converter] = {
     str: Converter(str, _as_str, _as_str, all_str),
-    # Every int is range-checked, so no int passes unconverted.
-    int: Converter(NoFastPath, _as_int, _as_int),
-    float: Converter(NoFastPath, _as_float, _as_float, _all_finite_floats),
+    # Every int is range-checked, so no int passes unconverted (but a list of them may).
+    int: Converter(NoFastPath, _as_int, _as_int, _bulk.all_ints),
+    float: Converter(NoFastPath, _as_float, _as_float, _bulk.all_finite_floats),
     bool: Converter(bool, _as_bool, _as_bool),
-    Decimal: Converter(NoFastPath, _decode_decimal, _encode_decimal),
-    UUID: Converter(NoFastPath, _decode_uuid, _encode_uuid),
+    Decimal: Converter(
+        NoFastPath,
+        _decode_decimal,
+        _encode_decimal,
+        many=_bulk.decimals(_bulk.lines_matching(_DECIMAL.pattern)),
+    ),
+    UUID: Converter(
+        NoFastPath,
+        _decode_uuid,
+        _encode_uuid,
+        many=_bulk.uuids(_bulk.lines_matching(_UUID.pattern)),
+    ),
     bytes: Converter(NoFastPath, _decode_bytes, _encode_bytes),
     timedelta: Converter(NoFastPath, _decode_duration, _encode_duration),
-    datetime: Converter(NoFastPath, _decode_datetime, _encode_datetime),
+    datetime: Converter(NoFastPath, _decode_datetime, _encode_datetime, many=_bulk.aware_datetimes),
     date: Converter(
         NoFastPath, _parse_iso(date.fromisoformat, "an ISO 8601 date string"), _encode_iso(date)
     ),
@@ -230,7 +236,7 @@ def enum_converter(cls: type[enum.StrEnum]) -> Converter:
             return value.value
         raise Invalid(f"expected a {cls.__name__} member, got {describe(value)}")
 
-    return Converter(NoFastPath, decode_enum, encode_enum)
+    return Converter(NoFastPath, decode_enum, encode_enum, many=_bulk.members(by_value))
 
 
 def literal_converter(values: tuple[Any, ...]) -> Converter:
