@@ -130,7 +130,8 @@ def iter_template_files(root: Path) -> Iterator[Path]:
         if top.is_file():
             yield Path(name)
             continue
-        for dirpath, dirnames, filenames in os.walk(top):
+        # followlinks: the runtime is a link to stategen's own package, shipped as files.
+        for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
             dirnames[:] = sorted(d for d in dirnames if d not in _LITTER)
             for filename in sorted(filenames):
                 if filename in _LITTER or filename.endswith((".pyc", ".pyo")):

@@ -22,9 +22,9 @@ _ALWAYS: tuple[Import, ...] = (
     ("dataclasses", "dataclass"),
     ("typing", "Any"),
     ("typing", "Self"),
-    ("._codec", "decode"),
-    ("._codec", "encode"),
-    ("._codec", "validate"),
+    ("._runtime.codec", "decode"),
+    ("._runtime.codec", "encode"),
+    ("._runtime.codec", "validate"),
 )
 #: The package's own modules: imported in a section of their own, after the others.
 _OWN = "."

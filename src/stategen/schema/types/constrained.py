@@ -120,7 +120,7 @@ class Constrained(TypeExpr):
 
     def imports(self) -> Iterator[Import]:
         yield ("typing", "Annotated")
-        yield ("._codec", "Constraints")
+        yield ("._runtime.codec", "Constraints")
         yield from self.inner.imports()
 
     def violation(self, value: Any) -> str | None:

@@ -88,7 +88,7 @@ class AnyJson(Scalar):
         return serializer.name("JSON")
 
     def imports(self) -> Iterator[Import]:
-        yield ("._codec", "JSON")
+        yield ("._runtime.codec", "JSON")
 
     def accepts(self, value: Any, definitions: Definitions) -> bool:
         return _json_depth(value) is not None

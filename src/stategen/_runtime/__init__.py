@@ -1,0 +1,1 @@
+"""The runtime every generated state library shares byte for byte: policy, engines, codec, CLI."""

@@ -1,0 +1,48 @@
+"""The arguments a store is made with, checked at once: a bad one never waits for a save."""
+
+import os
+import threading
+from pathlib import Path
+
+from .codec.conversion import describe
+from .errors import StateConfigError
+
+
+def absolute_path(path: object) -> Path:
+    """`path` made absolute (links untouched), or StateConfigError saying why it cannot be."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise StateConfigError("path", f"expected a str or a path, got {type(path).__name__}")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise StateConfigError("path", f"expected text, not bytes: {text!r}")
+    if "\0" in text:
+        raise StateConfigError("path", f"{text!r} contains a NUL character")
+    try:
+        os.fsencode(text)
+        absolute = Path(text).absolute()
+    except (UnicodeError, OSError) as error:
+        raise StateConfigError("path", f"{text!r} cannot be used: {error}") from None
+    if absolute.name in ("", ".", "..") or not text or text.endswith(("/", os.sep)):
+        raise StateConfigError("path", f"{text!r} names a directory; name a file in it")
+    return absolute
+
+
+def lock_timeout(timeout: object) -> float | None:
+    """`timeout` as seconds, if it is a usable number or None (wait for ever)."""
+    if timeout is None:
+        return None
+    usable = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
+    if not usable or not 0 <= timeout <= threading.TIMEOUT_MAX:  # type: ignore[operator]
+        raise StateConfigError(
+            "lock_timeout",
+            f"expected a number of seconds from 0 to {threading.TIMEOUT_MAX:g}, or None to "
+            f"wait for ever; got {timeout!r}",
+        )
+    return float(timeout)  # type: ignore[arg-type]
+
+
+def switch(name: str, value: object) -> bool:
+    """`value` if it is a bool: a truthy string or number is more likely a mistake."""
+    if not isinstance(value, bool):
+        raise StateConfigError(name, f"expected True or False, got {describe(value)}")
+    return value

@@ -1,0 +1,69 @@
+"""Which engine keeps a state: a file path gives the file engine, a PostgreSQL URL PostgreSQL's."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import arguments as _arguments
+from .engines.postgres import url as _dburl
+from .errors import StateConfigError
+from .storage import Engine
+
+#: The table a package's states go in unless `table=` names another: one per package.
+DEFAULT_TABLE = __name__.split(".")[0]
+#: The key a state has in its table unless `key=` names another.
+DEFAULT_KEY = "default"
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An engine, and how errors name its state: `path` for a file (None for a database),
+    `name` always."""
+
+    engine: Engine
+    path: Path | None
+    name: str
+
+
+def open_engine(location: object, *, journal: bool, key: str | None, table: str | None) -> Opened:
+    """The engine of the state at `location`, a path or a URL; StateConfigError if the
+    options do not fit that kind of location."""
+    if _dburl.is_url(location):
+        assert isinstance(location, str)  # is_url() checked it
+        if journal:
+            raise StateConfigError(
+                "journal",
+                "journal mode is for state files; a database row is updated in place, "
+                "so drop journal=True",
+            )
+        place = _dburl.place(
+            location,
+            key=DEFAULT_KEY if key is None else key,
+            table=DEFAULT_TABLE if table is None else table,
+        )
+        # Imported here: a program that keeps its state in files never loads the engine.
+        from .engines.postgres.engine import PostgresEngine
+
+        return Opened(PostgresEngine(place), None, place.name)
+    for name, value in (("key", key), ("table", table)):
+        if value is not None:
+            raise StateConfigError(
+                name,
+                f"{name}= names a state in a database, and a file holds one state: drop "
+                f"{name}=, or give a postgresql:// URL instead of a path",
+            )
+    from .engines.files.engine import FileEngine
+
+    path = _arguments.absolute_path(location)
+    return Opened(FileEngine(path, journal=journal), path, str(path))
+
+
+def is_database(location: object) -> bool:
+    """Whether `location` names a state in a database (a PostgreSQL URL), not a file."""
+    return _dburl.is_url(location)
+
+
+def split_key(url: str) -> tuple[str, str | None]:
+    """A database location typed on a command line, as the manager takes it: the URL, and
+    the key its `#KEY` ending names (None without one)."""
+    address, hash_mark, key = url.partition("#")
+    return address, key if hash_mark else None

@@ -1,0 +1,161 @@
+"""`python -m <package>`: show, verify, compact, recover and copy a state from the shell.
+
+Each command names the state by its location: a file path, or a PostgreSQL URL that may end
+in `#KEY` to name the state's key (else "default"). `open_state` turns a location into a
+manager. Exit codes and messages follow
+stategen's own: 0 when all is well; 1 when the command ran and what it found needs
+attention (a damaged state for `verify`), or the system refused (a lock held too long, a
+write refused); 2 for input to fix (a bad path, a state that cannot be read as asked). An
+error is one line on stderr, never a traceback.
+"""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from .backend import is_database, split_key
+from .codec.codec import encode
+from .errors import (
+    StateError,
+    StateLockTimeout,
+    StateReadError,
+    StateUnavailableError,
+    StateWriteError,
+)
+from .store import StateStore
+
+Manager = StateStore[Any]
+#: The manager class of the package, called with a location and `journal=` or `key=`.
+Opener = Callable[..., Manager]
+
+#: The errors that say the system refused or took too long: the input itself was fine.
+_SYSTEM = (StateLockTimeout, StateReadError, StateWriteError, StateUnavailableError)
+
+
+class Problem(Exception):
+    """What `verify` found wrong: the command ran, and its answer is no (exit code 1)."""
+
+
+def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str) -> int:
+    """Run one command; the exit code."""
+    parser = _parser(prog)
+    args = parser.parse_args(argv)
+    out = sys.stdout
+    try:
+        if args.run is copy:
+            source = open_state(manager_class, args.source)
+            copy(source, open_state(manager_class, args.destination), out, replace=args.replace)
+        else:
+            command: Callable[[Manager, TextIO], None] = args.run
+            command(open_state(manager_class, args.location), out)
+        out.flush()
+    except Problem as problem:
+        _say(prog, str(problem))
+        return 1
+    except StateError as error:
+        _say(prog, str(error))
+        return 1 if isinstance(error, _SYSTEM) else 2
+    except BrokenPipeError:  # `... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def open_state(manager_class: Opener, location: str) -> Manager:
+    """The manager of the state at `location`, writing in the layout the state has now."""
+    if is_database(location):
+        url, key = split_key(location)
+        return manager_class(url) if key is None else manager_class(url, key=key)
+    manager = manager_class(location)
+    if manager.journal_path.exists():
+        return manager_class(location, journal=True)
+    return manager
+
+
+def show(manager: Manager, out: TextIO) -> None:
+    """Print the state as JSON, as the program sees it: the journal applied, migrated."""
+    state = manager.load()
+    document = {"version": manager.schema_version, **encode(state)}
+    json.dump(document, out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def verify(manager: Manager, out: TextIO) -> None:
+    """Read everything afresh and check it: checksums, every journal record, every value."""
+    try:
+        manager.load()
+    except StateError as error:
+        if isinstance(error, _SYSTEM):
+            raise
+        raise Problem(f"damaged: {error}") from None
+    out.write(f"ok: {manager.location}: {manager.describe()}\n")
+
+
+def compact(manager: Manager, out: TextIO) -> None:
+    """Fold the journal into the snapshot: the JSON file alone then holds the whole state."""
+    folded = manager.compact()
+    what = "the journal was folded into" if folded else "there was no journal to fold into"
+    out.write(f"compacted: {what} {manager.location}\n")
+
+
+def recover(manager: Manager, out: TextIO) -> None:
+    """Put a good state back in place when the current one is damaged."""
+    try:
+        manager.load()
+    except StateError as error:
+        if isinstance(error, _SYSTEM):
+            raise
+    else:
+        out.write(f"nothing to recover: {manager.location} loads\n")
+        return
+    manager.recover()
+    out.write(
+        f"recovered {manager.location}; the damaged state was kept in {manager.kept_aside()}\n"
+    )
+
+
+def copy(source: Manager, destination: Manager, out: TextIO, *, replace: bool) -> None:
+    """Copy a state exactly, with its schema version: file or database, either way."""
+    version, fields = source.export()
+    destination.import_(version, fields, replace=replace)
+    out.write(f"copied {source.location} to {destination.location} (schema version {version})\n")
+
+
+#: Each command, by name; its docstring's first line is its help.
+COMMANDS: dict[str, Callable[[Manager, TextIO], None]] = {
+    "show": show,
+    "verify": verify,
+    "compact": compact,
+    "recover": recover,
+}
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Look at, check, repair and copy a state."
+    )
+    commands = parser.add_subparsers(metavar="COMMAND", required=True)
+    where = "the state file, or a postgresql:// URL ending in #KEY"
+    for name, run in COMMANDS.items():
+        summary = (run.__doc__ or "").split("\n")[0]
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument("location", metavar="LOCATION", help=where)
+        command.set_defaults(run=run)
+    summary = (copy.__doc__ or "").split("\n")[0]
+    command = commands.add_parser("copy", help=summary, description=summary)
+    command.add_argument("source", metavar="SRC", help=where)
+    command.add_argument("destination", metavar="DST", help=where)
+    command.add_argument(
+        "--replace", action="store_true", help="overwrite a state at DST (kept as its backup)"
+    )
+    command.set_defaults(run=copy)
+    return parser
+
+
+def _say(prog: str, message: str) -> None:
+    print(f"{prog}: {' '.join(message.split())}", file=sys.stderr)

@@ -1,0 +1,1 @@
+"""The storage engines behind the contract in `storage`: files, and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The file engine: a snapshot and a journal beside it, over the OS-level pieces in `fs`."""

@@ -1,0 +1,161 @@
+"""The durable write: a file is replaced whole or not at all, and the change survives power loss.
+
+Every operation is relative to the open directory that holds the file (see `_directory`).
+"""
+
+import contextlib
+import errno
+import os
+import time
+from collections.abc import Callable
+
+from .directory import Directory
+from .fileio import flush, reserve
+from .temps import Temps
+
+# Windows refuses os.replace while another process has the target open, even briefly to read
+# it (bpo-46003). Such holds are short, so retry with a bounded backoff (about 1 s in all).
+_REPLACE_DELAYS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.6)
+
+# O_EXCL with O_NOFOLLOW: a name planted in advance (a file, a directory, a symlink to
+# anywhere) is never opened, only skipped for another random name.
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+)
+_ATTEMPTS = 100
+
+
+def write_atomic(
+    directory: Directory,
+    name: str,
+    data: bytes,
+    *,
+    temps: Temps,
+    current: os.stat_result | None,
+    keep_owner: bool = True,
+    before_replace: Callable[[], None] | None = None,
+    size: int | None = None,
+) -> None:
+    """Replace the file `name` in `directory` with `data` durably.
+
+    `current` is the status of the file being replaced, or of the file whose mode and owner
+    a new one takes (None: the umask decides): the new file gets its mode and, if
+    `keep_owner` and permitted, its owner. `before_replace` runs after the data is safely
+    on disk and before the rename, so links it makes in the same directory (the backup) are
+    covered by the one directory fsync. `size`: the file is extended to that many bytes,
+    allocated where the system can (the journal's room to grow).
+    """
+    fd, temp = _create_temp(directory, temps)  # 1. same directory, unpredictable name
+    try:
+        try:
+            if current is not None:
+                _copy_owner_and_mode(fd, current, keep_owner)  # 2. or the umask's mode
+            _write_all(fd, data)  # 3. the whole content, serialized before we got here
+            if size is not None:
+                reserve(fd, size)
+            flush(fd)  # 4. on the disk before the rename can be
+        finally:
+            os.close(fd)
+        if before_replace is not None:
+            before_replace()
+        _replace(directory, temp, name)  # 5. atomic: readers see the old file or the new
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            directory.unlink(temp)  # 6. an error leaves no temp file (a kill does: swept later)
+        raise
+    directory.sync()  # 7. the rename itself survives a power loss
+
+
+def link_atomic(
+    directory: Directory,
+    source: str,
+    target: str,
+    *,
+    temps: Temps,
+    expected: os.stat_result,
+    content: bytes | None,
+) -> None:
+    """Make `target` another name for the file `source`, replacing the old `target` atomically.
+
+    `expected` is the status of the file `source` named when it was checked: if the name
+    now holds another file, nothing is linked. A hard link costs no copy, and `target` is
+    always a whole file, old or new. Call it in `write_atomic`'s `before_replace`, whose
+    directory fsync then covers it. Filesystems without hard links get a durable copy of
+    `content` instead (None: the file could not be read, and so cannot be copied).
+    """
+    for _ in range(_ATTEMPTS):
+        temp = temps.name()
+        try:
+            directory.link(source, temp)
+            break
+        except FileExistsError:
+            continue  # planted, or a leftover: another random name
+        except OSError:  # no hard links here (FAT, some network shares, protected_hardlinks)
+            if content is None:
+                raise
+            write_atomic(directory, target, content, temps=temps, current=expected)
+            return
+    else:
+        raise FileExistsError(errno.EEXIST, "no free temp name", temps.prefix)
+    try:
+        linked = directory.lstat(temp)
+        if linked is None or not os.path.samestat(linked, expected):
+            raise FileNotFoundError(
+                errno.ENOENT, "the file was replaced while it was being kept", source
+            )
+        _replace(directory, temp, target)
+    finally:
+        # rename(2) does nothing when both names already link one file (a save killed after
+        # its backup link but before its rename leaves the file and its backup so), so the
+        # temp name can survive even a successful replace.
+        with contextlib.suppress(FileNotFoundError):
+            directory.unlink(temp)
+
+
+def _create_temp(directory: Directory, temps: Temps) -> tuple[int, str]:
+    # Same directory as the target: os.replace cannot cross filesystems (EXDEV). Mode 0o666
+    # lets the kernel apply the umask, so a new file gets 0o666 & ~umask without this code
+    # touching the process-wide umask (reading it means setting it, which races threads).
+    for _ in range(_ATTEMPTS):
+        temp = temps.name()
+        try:
+            return directory.open(temp, _CREATE_FLAGS, 0o666), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temp name", directory.where(temps.prefix))
+
+
+def _copy_owner_and_mode(fd: int, current: os.stat_result, keep_owner: bool) -> None:
+    # The replacement is a new inode: without this a 0644 file would change its mode.
+    if not hasattr(os, "fchmod"):
+        return  # Windows: only the read-only flag exists, and replace keeps none of it anyway.
+    new = os.fstat(fd)
+    if keep_owner and (new.st_uid, new.st_gid) != (current.st_uid, current.st_gid):
+        # Only root may give a file away; for anyone else keeping our own ownership is the best.
+        with contextlib.suppress(PermissionError):
+            os.fchown(fd, current.st_uid, current.st_gid)
+    os.fchmod(fd, current.st_mode & 0o7777)  # after fchown, which clears set-id bits
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _replace(directory: Directory, temp: str, name: str) -> None:
+    if os.name != "nt":
+        directory.replace(temp, name)
+        return
+    for delay in _REPLACE_DELAYS:
+        try:
+            directory.replace(temp, name)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    directory.replace(temp, name)

@@ -1,0 +1,267 @@
+"""The only module that imports filelock: one exclusive lock per state file, for all writers.
+
+Limits: the lock is advisory (only code that takes it is excluded) and local. On Unix filelock
+uses flock(2), which does not exclude processes on different NFS clients; keep the state file
+on a local disk, or run every writer on one machine.
+"""
+
+import contextlib
+import errno
+import os
+import stat
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import filelock
+
+if not hasattr(filelock, "lock_descriptor"):  # added in filelock 3.30
+    raise ImportError(
+        f"this state library needs filelock 3.30 or later (found {filelock.__version__}); "
+        "run: python -m pip install -U filelock"
+    )
+from ....errors import (
+    StateError,
+    StateLockTimeout,
+    StateReentryError,
+    StateUnsafePathError,
+    StateWriteError,
+)
+from .directory import Directory
+from .trust import check_link, describe_owner, trusted
+
+# Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
+# interval costs little and keeps contended read-modify-write loops fast.
+_POLL_INTERVAL = 0.005
+
+# The lock file is opened by this module, never through a symlink and never blocking, and
+# never truncated: its content is nobody's business, and a link planted at its name must not
+# make a save truncate or create the file the link points to.
+_OPEN_FLAGS = (
+    os.O_RDWR
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class StateLock:
+    """A per-process mutex in front of a file lock on the sidecar `<file>.lock`.
+
+    The file lock sits on a sidecar, never on the data file: os.replace swaps the data file's
+    inode, so a lock on it guards a file that is no longer there and two processes both "hold"
+    it. The sidecar is never deleted either: unlinking it on release let two holders lock two
+    different inodes (filelock #574, reverted by #577).
+
+    The mutex queues this process's threads without polling, so only one thread at a time
+    ever touches the lock file.
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._owner: int | None = None
+        # The lock file, kept open between operations (descriptor, device, inode): opening
+        # and checking it for each one cost several times what locking it does.
+        self._file: tuple[int, int, int] | None = None
+
+    @contextmanager
+    def held(
+        self, directory: Directory, name: str, data_path: Path, timeout: float | None
+    ) -> Iterator[int]:
+        """Hold the lock `name` in `directory` for the block (timeout None: wait for ever).
+
+        Yields the lock file's descriptor, which only the holder may write (see `_temps`).
+        StateLockTimeout after `timeout` seconds; StateWriteError when the lock file cannot
+        be opened, and StateUnsafePathError when it is not one this library may use.
+        """
+        if self._owner == threading.get_ident():
+            # Re-entry would let an inner save be overwritten by the outer transaction's.
+            raise StateReentryError(data_path)
+        lock_path = directory.where(name)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
+            raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
+        try:
+            fd = self._acquire(directory, name, data_path, deadline, timeout)
+            self._owner = threading.get_ident()
+            try:
+                yield fd
+            finally:
+                self._owner = None
+                with contextlib.suppress(OSError):
+                    filelock.unlock_descriptor(fd)
+        finally:
+            self._mutex.release()
+
+    def forget(self, _close: Callable[[int], None] = os.close) -> None:
+        """Close the lock file kept open (in a forked child: the parent's lock stays held)."""
+        held, self._file = self._file, None
+        if held is not None:
+            try:  # noqa: SIM105 - contextlib may be gone when this runs at interpreter exit
+                _close(held[0])
+            except OSError:
+                pass
+
+    def __del__(self) -> None:
+        # The managers of a file keep its lock while they live; the last one gone closes it.
+        self.forget()
+
+    def _acquire(
+        self,
+        directory: Directory,
+        name: str,
+        data_path: Path,
+        deadline: float | None,
+        timeout: float | None,
+    ) -> int:
+        lock_path = directory.where(name)
+        for _ in range(3):
+            fd, device, inode = self._open(directory, name, data_path)
+            _take(fd, deadline, data_path, lock_path, timeout)
+            # The name must still lead to the file just locked: a lock file removed or
+            # replaced since it was opened would let a writer opening the name now lock
+            # another file, and two writers would both hold "the" lock.
+            try:
+                found = directory.lstat(name)
+            except OSError as error:
+                filelock.unlock_descriptor(fd)
+                raise StateWriteError(data_path, error) from error
+            if found is not None and (found.st_dev, found.st_ino) == (device, inode):
+                return fd
+            filelock.unlock_descriptor(fd)
+            self.forget()
+        raise StateWriteError(
+            data_path,
+            FileNotFoundError(errno.ENOENT, "the lock file keeps being replaced", lock_path),
+        )
+
+    def _open(self, directory: Directory, name: str, data_path: Path) -> tuple[int, int, int]:
+        if self._file is None:
+            try:
+                fd = _open_lock_file(directory, name, data_path)
+                status = os.fstat(fd)
+            except StateError:
+                raise
+            except OSError as error:  # the lock file cannot be created or opened
+                raise StateWriteError(data_path, error) from error
+            self._file = (fd, status.st_dev, status.st_ino)
+        return self._file
+
+
+def _take(
+    fd: int, deadline: float | None, data_path: Path, lock_path: str, timeout: float | None
+) -> None:
+    """Lock `fd`, polling until `deadline` (None: for ever)."""
+    try:
+        # filelock's primitive on our own descriptor: the one place it is used.
+        while not filelock.lock_descriptor(fd, blocking=False):
+            if deadline is not None and time.monotonic() >= deadline:
+                raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
+            time.sleep(_POLL_INTERVAL)
+    except OSError as error:  # no locks on this filesystem (ENOLCK, ENOSYS)
+        if isinstance(error, StateError):
+            raise
+        raise StateWriteError(data_path, error) from error
+
+
+def _open_lock_file(directory: Directory, name: str, data_path: Path) -> int:
+    """Open (or create) the lock file: a regular file, and not another user's in a shared
+    directory, where its owner could swap it for another and split the writers in two.
+    """
+    for _ in range(3):
+        try:
+            fd = directory.open(name, _OPEN_FLAGS)
+        except FileNotFoundError:
+            try:
+                fd = directory.open(name, _OPEN_FLAGS | os.O_CREAT | os.O_EXCL)
+            except FileExistsError:
+                continue  # another writer created it meanwhile
+        except OSError:
+            found = directory.lstat(name)
+            if found is not None and stat.S_ISLNK(found.st_mode):
+                check_link(directory, name, found, data_path)
+                raise StateUnsafePathError(
+                    data_path,
+                    directory.where(name),
+                    "the lock file is a symlink; the files kept beside a state file are never "
+                    "links, so remove it",
+                    number=StateUnsafePathError.NOT_A_FILE,
+                    owner=found.st_uid,
+                ) from None
+            raise
+        try:
+            _check_lock_file(directory, name, os.fstat(fd), data_path)
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    raise FileExistsError(
+        errno.EEXIST, "created and removed while opening it", directory.where(name)
+    )
+
+
+def _check_lock_file(
+    directory: Directory, name: str, found: os.stat_result, data_path: Path
+) -> None:
+    if not stat.S_ISREG(found.st_mode):
+        raise StateUnsafePathError(
+            data_path,
+            directory.where(name),
+            "the lock file is not a regular file",
+            number=StateUnsafePathError.NOT_A_FILE,
+            owner=found.st_uid,
+        )
+    if not trusted(found.st_uid, directory.stat()):
+        raise StateUnsafePathError(
+            data_path,
+            directory.where(name),
+            f"the lock file belongs to {describe_owner(found.st_uid)} in the shared directory "
+            f"{directory.path}, who could replace it at any time and so let two writers in "
+            "at once; remove it, or keep the state in a directory you own",
+            number=StateUnsafePathError.FOREIGN_FILE,
+            owner=found.st_uid,
+        )
+
+
+# Weak: a lock lives as long as a manager of its file does, and its open file with it.
+_locks: "weakref.WeakValueDictionary[tuple[int, int, str], StateLock]" = (
+    weakref.WeakValueDictionary()
+)
+_locks_guard = threading.Lock()
+
+
+def lock_for(directory: Directory, name: str, data_path: Path) -> StateLock:
+    """The one StateLock of the lock file `name` in `directory`, for this process.
+
+    Keyed by the directory's identity, not its path: every store of one file shares it,
+    whatever path (or link) each was given. The caller keeps it while it may need it.
+    """
+    try:
+        device, inode = directory.identity()
+    except OSError as error:
+        raise StateWriteError(data_path, error) from error
+    key = (device, inode, os.path.normcase(name))
+    with _locks_guard:
+        lock = _locks.get(key)
+        if lock is None:
+            lock = _locks[key] = StateLock()
+        return lock
+
+
+def _forget_locks_in_child() -> None:
+    # A forked child must not reuse the parent's locks: a mutex another parent thread held at
+    # the fork would never be released. Closing the child's copies of the lock files leaves
+    # the parent's locks held: flock belongs to the open file, which the parent still has.
+    global _locks, _locks_guard
+    for lock in list(_locks.values()):
+        lock.forget()
+    _locks = weakref.WeakValueDictionary()
+    _locks_guard = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)

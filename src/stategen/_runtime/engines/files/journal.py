@@ -1,0 +1,189 @@
+"""The journal file beside a snapshot: opened safely, read from where a reader stopped, and
+appended to durably in space allocated ahead.
+
+The file is `<state file>.journal`: `_records.MAGIC`, then records. It is created whole
+(header written, space allocated, synced, then renamed into place and the directory synced)
+and afterwards only written inside that space, so an append changes no file size and its
+sync commits no size change. Like the lock file, it must be a regular file, never reached
+through a link, and in a shared sticky directory it must belong to the state file's owner,
+the caller or the directory's owner: anyone else could write records into your state.
+"""
+
+import contextlib
+import errno
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+from ...errors import StateCorruptError, StateUnsafePathError
+from . import records as _records
+from .fs import atomic as _atomic
+from .fs.directory import Directory
+from .fs.fileio import flush_data, read_at, reserve, write_at
+from .fs.regular import refuse_unless_regular
+from .fs.temps import Temps
+from .fs.trust import describe_owner, trusted
+
+#: The least room a journal gets: a tiny state would otherwise fold it after a few updates.
+MIN_CAPACITY = 16 * 1024
+_PAGE = 4096
+#: A warm reader first reads this much past where it stopped; more if a record runs past it.
+_WINDOW = 4096
+_OPEN_FLAGS = (
+    getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def capacity(snapshot_size: int) -> int:
+    """The journal's size for a snapshot of `snapshot_size` bytes: as large, in whole pages.
+
+    With the snapshot and its backup, a state's files then stay within about three times
+    one snapshot: the journal is folded into a new snapshot when it is full.
+    """
+    return max(MIN_CAPACITY, -(-snapshot_size // _PAGE) * _PAGE)
+
+
+class JournalFile:
+    """An open journal: its descriptor, status when opened, and where it is (for messages)."""
+
+    def __init__(self, fd: int, status: os.stat_result, path: Path, *, writable: bool) -> None:
+        self.fd = fd
+        self.status = status
+        self.path = path
+        self.writable = writable
+        # Changed only by a reset or a cut, this engine's own or another's that came with a
+        # new snapshot (and so a new JournalFile): no need to ask the system each time.
+        self.size = status.st_size
+
+    @classmethod
+    def open(
+        cls,
+        directory: Directory,
+        name: str,
+        origin: Path,
+        owner: int,
+        *,
+        writing: bool,
+    ) -> "JournalFile | None":
+        """The journal `name` in `directory`, or None when there is none.
+
+        `origin` is the state path and `owner` its owner, for the trust rule. Raises
+        StateUnsafePathError for a link, anything but a regular file, or a stranger's file
+        in a shared directory; StateCorruptError when the file is not a journal at all.
+        """
+        found = directory.lstat(name)
+        if found is None:
+            return None
+        refuse_unless_regular(directory, name, found, origin, kept=True)
+        try:
+            fd = directory.open(name, (os.O_RDWR if writing else os.O_RDONLY) | _OPEN_FLAGS)
+        except FileNotFoundError:
+            return None
+        try:
+            status = os.fstat(fd)
+            refuse_unless_regular(directory, name, status, origin, kept=True)
+            _check_owner(directory, name, status, origin, owner)
+            path = Path(directory.where(name))
+            if read_at(fd, 0, _records.START) != _records.MAGIC:
+                raise StateCorruptError(path, "not a journal: its header is missing or damaged")
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(fd, status, path, writable=writing)
+
+    @classmethod
+    def create(
+        cls,
+        directory: Directory,
+        name: str,
+        origin: Path,
+        *,
+        temps: Temps,
+        like: os.stat_result,
+        size: int,
+    ) -> "JournalFile":
+        """A new, empty journal of `size` bytes, durably in place (the directory synced).
+
+        It takes the mode and owner of the snapshot whose status is `like`.
+        """
+        _atomic.write_atomic(directory, name, _records.MAGIC, temps=temps, current=like, size=size)
+        journal = cls.open(directory, name, origin, like.st_uid, writing=True)
+        if journal is None:  # removed between the rename and the open: only by hand
+            raise FileNotFoundError(errno.ENOENT, "the new journal vanished", directory.where(name))
+        return journal
+
+    def close(self, _close: Callable[[int], None] = os.close) -> None:
+        fd, self.fd = self.fd, -1
+        if fd >= 0:
+            _close(fd)
+
+    def is_at(self, directory: Directory, name: str) -> bool:
+        """Whether `name` in `directory` is still this file."""
+        found = directory.lstat(name)
+        return found is not None and os.path.samestat(found, self.status)
+
+    def read(self, offset: int, size: int | None = None) -> bytes:
+        """The bytes from `offset`: `size` of them, or all to the end of the file."""
+        if size is None:
+            size = max(0, os.fstat(self.fd).st_size - offset)
+        return read_at(self.fd, offset, size)
+
+    def read_window(self, offset: int) -> bytes:
+        """The bytes from `offset` that a warm reader looks at first."""
+        return read_at(self.fd, offset, _WINDOW)
+
+    def append(self, offset: int, record: bytes) -> None:
+        """Write `record` at `offset` and sync it: durable when this returns.
+
+        If the sync fails the record is erased again (best effort), so that an update the
+        caller is told failed does not turn up later.
+        """
+        write_at(self.fd, offset, record)
+        try:
+            flush_data(self.fd)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                write_at(self.fd, offset, bytes(len(record)))
+            raise
+
+    def cut(self, offset: int, size: int) -> None:
+        """Drop everything from `offset` on (a torn tail), keeping `size` bytes of room.
+
+        Not synced here: the sync of the record appended next makes the cut durable with
+        it, and until then the torn bytes are as harmless as they were.
+        """
+        os.ftruncate(self.fd, offset)
+        reserve(self.fd, size)
+        self.size = size
+
+    def reset(self, size: int) -> None:
+        """Empty the journal for a new snapshot generation, with `size` bytes of room.
+
+        Not synced: records of the old generation never apply to the new snapshot, so they
+        may as well come back after a crash.
+        """
+        os.ftruncate(self.fd, _records.START)
+        reserve(self.fd, size)
+        self.size = size
+
+
+def _check_owner(
+    directory: Directory, name: str, status: os.stat_result, origin: Path, owner: int
+) -> None:
+    if stat.S_ISREG(status.st_mode) and (
+        status.st_uid == owner or trusted(status.st_uid, directory.stat())
+    ):
+        return
+    raise StateUnsafePathError(
+        origin,
+        directory.where(name),
+        f"the journal belongs to {describe_owner(status.st_uid)}, not to the state file's "
+        f"owner, in the shared directory {directory.path}: its records would change your "
+        "state; remove it, or keep the state in a directory you own",
+        number=StateUnsafePathError.FOREIGN_FILE,
+        owner=status.st_uid,
+    )

@@ -1,0 +1,394 @@
+"""`StateStore`: the policy over a storage engine: validation, versions and migrations,
+backups and quarantine, behind load / save / transaction / recover / compact.
+
+The engine (`_storage`) keeps the JSON form of the state; everything here works on what it
+returns, so a second engine changes nothing in this module.
+"""
+
+import copy
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from . import arguments as _arguments
+from .backend import open_engine
+from .codec.codec import decode, encode
+from .errors import (
+    StateConfigError,
+    StateCorruptError,
+    StateError,
+    StateMigrationError,
+    StateNotFoundError,
+    StateReadError,
+    StateValidationError,
+    StateVersionError,
+)
+from .migrate import Step, migrate, parse_version, rejected
+from .patch import Op
+from .storage import DAMAGED, GOOD, Previous, Session, Stored
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+#: What a state that cannot be used raises: `recover()` falls back on the backup for these.
+_DAMAGE = (StateCorruptError, StateNotFoundError, StateMigrationError, StateReadError)
+
+
+class StateStore(Generic[T]):
+    """One `state_type` dataclass kept in the JSON file at `path`, or in a PostgreSQL row.
+
+    `path` may instead be a `postgresql://` URL: the state is then the row `key` (default
+    "default") of `table` (default: the package name), see `_postgres`; what follows about
+    files is about the file engine.
+
+    The file is a JSON object: `"version"` (the schema version), the fields, and last a
+    `"#crc32"` checksum of the rest (a file written by hand or reformatted loads without it).
+    Saves are durable and atomic, writers exclude each other through `<file>.lock`, and each
+    save keeps the previous good file as `<file>.bak`. With `journal=True` an update appends
+    only what changed to `<file>.journal` (see `_files`). Symlinks on the path are followed
+    at each operation, when the kernel's protected_symlinks rule would follow them.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        state_type: type[T],
+        *,
+        schema_version: str,
+        steps: Sequence[Step] = (),
+        lock_timeout: float | None = 10.0,
+        journal: bool = False,
+        key: str | None = None,
+        table: str | None = None,
+    ) -> None:
+        self.state_type = state_type
+        self.schema_version = schema_version
+        self.lock_timeout = _arguments.lock_timeout(lock_timeout)
+        self.journal = _arguments.switch("journal", journal)
+        self._steps = tuple(steps)
+        self._versions = self._check_chain(self._steps, schema_version)
+        # A path is made absolute, not resolved: links are followed (or refused) at each
+        # operation, since one can be planted at any time, and a later chdir cannot move it.
+        opened = open_engine(path, journal=self.journal, key=key, table=table)
+        self._engine = opened.engine
+        #: The state's name in errors and messages: its file, or its URL (no password) and key.
+        self.location = opened.name
+        self._where: Path | str = opened.path or opened.name
+        self._file: Path | None = opened.path
+
+    def __repr__(self) -> str:
+        mode = ", journal=True" if self.journal else ""
+        return f"{type(self).__name__}({self.location!r}{mode})"
+
+    @property
+    def path(self) -> Path:
+        """The state file (absolute); StateConfigError for a state kept in a database."""
+        return self._sidecar("")
+
+    @property
+    def backup_path(self) -> Path:
+        """The previous good generation, kept by every save: what `recover()` restores."""
+        return self._sidecar(".bak")
+
+    @property
+    def corrupt_path(self) -> Path:
+        """Where a save over a corrupt file moves the corrupt bytes instead of destroying them."""
+        return self._sidecar(".corrupt")
+
+    @property
+    def journal_path(self) -> Path:
+        """The journal of changes since the snapshot was written (journal mode)."""
+        return self._sidecar(".journal")
+
+    def version_backup_path(self, version: str) -> Path:
+        """The last file of an older schema `version` that a save replaced, byte for byte."""
+        return self._sidecar(f".v{version}.bak")
+
+    def kept_aside(self) -> str:
+        """Where a damaged state is kept when `recover()` or a save replaces it."""
+        return self._engine.aside()
+
+    def exists(self) -> bool:
+        """Whether the state file exists (it may still be corrupt)."""
+        return self._engine.exists()
+
+    def load(self) -> T:
+        """Read, migrate if older, and validate the state. The file is never modified.
+
+        Raises StateNotFoundError, StateCorruptError, StateVersionError, and for a path it
+        cannot use, StateReadError or StateUnsafePathError.
+        """
+        with self._engine.view(exact=True) as stored:
+            return self._decode(stored, self._where)
+
+    def save(self, state: T) -> None:
+        """Validate and write `state` durably, keeping the previous good file as the backup.
+
+        Over a corrupt file, the corrupt bytes are kept as `corrupt_path`; over a file from
+        newer code, nothing is written and StateVersionError is raised. In journal mode too
+        the whole state is written (and the journal folded in first, so that the backup is
+        the state as it was before this save).
+        """
+        fields = self._encode(state)  # before the lock: a bad value fails with nothing touched
+        with self._engine.session(self.lock_timeout) as session:
+            previous = self._judge(session)
+            session.replace(self.schema_version, fields, previous).checked = True
+
+    @contextmanager
+    def transaction(self, default: Callable[[], T] | None = None) -> Iterator[T]:
+        """Lock, load fresh, yield the state, and save it only if the block ends cleanly.
+
+        Without a file, the state is `default()`, or StateNotFoundError when there is none.
+        Only what changed is written: in journal mode one appended record, and nothing at
+        all when nothing changed.
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is not None:
+                state = self._decode(stored, self._where)
+            elif default is None:
+                raise StateNotFoundError(self._where)
+            else:
+                state = default()
+            yield state
+            fields = self._encode(state)
+            if stored is None:
+                session.replace(self.schema_version, fields, GOOD).checked = True
+            elif (version := self._version_of(stored)) != self.schema_version:
+                # Written at an older version: the engine keeps the old file whole (its
+                # journal folded in) under that version, then writes this one.
+                upgrade = Previous(True, version)
+                session.replace(self.schema_version, fields, upgrade).checked = True
+            else:
+                session.update(fields)
+
+    def recover(self) -> T:
+        """Return a good state: the current file if it loads, else the backup, put back in place.
+
+        Whatever is wrong with the current state, the damaged file (and journal) is kept
+        as `corrupt_path`. A journal damaged in the middle keeps the records before the
+        damage. Raises StateNotFoundError when there is no backup, and StateCorruptError when
+        the backup is damaged too; a file from newer code, or something that is not a
+        regular file, is never replaced.
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            session.tidy()
+            try:
+                stored = session.current(afresh=True)
+                if stored is not None:
+                    return self._decode(stored, self._where)
+            except _DAMAGE:
+                pass
+            state = self._salvaged(session)
+            if state is None:
+                state = self._decode(session.backup(), self._engine.backup_name())
+            session.replace(self.schema_version, self._encode(state), DAMAGED).checked = True
+            return state
+
+    def compact(self) -> bool:
+        """Fold the journal into the snapshot, so the JSON file alone holds the whole state.
+
+        Returns False when there was nothing to fold. Also removes the temp files a crash
+        left behind. Raises as load() does for a state that cannot be read.
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is None:
+                raise StateNotFoundError(self._where)
+            if not stored.checked:
+                self._decode(stored, self._where)  # never fold a state that does not validate
+            folded = session.compact()
+            session.tidy()
+            return folded
+
+    def describe(self) -> str:
+        """How the state is stored now, in one line: its schema version, and the files."""
+        with self._engine.view(exact=True) as stored:
+            return f"schema version {self._version_of(stored)}; {self._engine.describe()}"
+
+    def export(self) -> tuple[str, dict[str, Any]]:
+        """The state exactly as stored: the schema version it was written at, and its fields
+        (a copy). It must load (migrated, if older) and validate first."""
+        with self._engine.view(exact=True) as stored:
+            self._decode(stored, self._where)
+            return self._version_of(stored), copy.deepcopy(stored.fields)
+
+    def import_(self, version: str, fields: dict[str, Any], *, replace: bool = False) -> None:
+        """Store `fields` as written at schema `version` (what `export()` gave), checked as a
+        load would check them. A state already here raises StateConfigError unless
+        `replace`, and is then kept as a save keeps it (the backup, or aside if damaged)."""
+        state = self._decode(Stored(version, copy.deepcopy(fields)), self._where)
+        if version == self.schema_version:
+            fields = self._encode(state)  # the fields in the model's order, whatever the source's
+        with self._engine.session(self.lock_timeout) as session:
+            if not replace:
+                try:
+                    present = session.current() is not None
+                except StateError:
+                    present = True  # damaged: still a state not to overwrite unasked
+                if present:
+                    raise StateConfigError(
+                        str(self.location),
+                        "already holds a state; pass replace=True (--replace) to overwrite it",
+                    )
+            previous = self._judge(session)
+            session.replace(version, copy.deepcopy(fields), previous)
+
+    # For the generated manager's helpers ------------------------------------------------
+
+    def _inspect(self, read: Callable[[Stored], R]) -> R:
+        """`read(stored)` of the state as the engine holds it, without the lock: a quick read
+        (`next_pending()`) that trusts the files' identity. A state written at an older
+        version is migrated for it, and one not validated yet is validated first."""
+        with self._engine.view(exact=False) as stored:
+            if self._version_of(stored) != self.schema_version:
+                stored = Stored(
+                    self.schema_version, self._encode(self._decode(stored, self._where))
+                )
+            elif not stored.checked:
+                self._decode(stored, self._where)
+            return read(stored)
+
+    def _change(self, change: Callable[[Stored], Sequence[Op]]) -> None:
+        """Apply the operations `change(stored)` returns to the state, in one locked update.
+
+        A state written at an older version, or not validated yet, is first read the
+        generic way (and an older one written at the current version).
+        """
+        with self._engine.session(self.lock_timeout) as session:
+            stored = session.current()
+            if stored is None:
+                raise StateNotFoundError(self._where)
+            version = self._version_of(stored)
+            if version != self.schema_version:
+                fields = self._encode(self._decode(stored, self._where))
+                upgraded = session.replace(self.schema_version, fields, Previous(True, version))
+                upgraded.checked = True
+            elif not stored.checked:
+                self._decode(stored, self._where)
+            session.apply(change)
+
+    # Internals -------------------------------------------------------------------------
+
+    def _sidecar(self, suffix: str) -> Path:
+        """The file `<state file><suffix>`; StateConfigError when the state is in a database."""
+        path = self._engine.sidecar_path(suffix)
+        if path is None:
+            raise StateConfigError(
+                "path", f"{self.location} is kept in a database, not in a file: it has no path"
+            )
+        return path
+
+    @staticmethod
+    def _check_chain(steps: tuple[Step, ...], schema_version: str) -> tuple[str, ...]:
+        versions = (steps[0].source, *(step.target for step in steps)) if steps else ()
+        if steps and (
+            versions[-1] != schema_version or any(a.target != b.source for a, b in pairwise(steps))
+        ):
+            raise StateMigrationError(
+                f"the migration steps {' → '.join(versions)} do not end at {schema_version}"
+            )
+        return versions or (schema_version,)
+
+    def _judge(self, session: Session) -> Previous:
+        """How a save keeps the state it replaces: good (the backup) or damaged (aside).
+
+        A state from newer code raises StateVersionError: it is never overwritten.
+        """
+        try:
+            stored = session.current()
+            if stored is None:
+                return GOOD
+            version = self._version_of(stored)
+            if not stored.checked or version != self.schema_version:
+                self._decode(stored, self._where)
+        except (StateCorruptError, StateMigrationError, StateReadError):
+            # Never rotate a damaged file into the backup, and never destroy it either.
+            return DAMAGED
+        return Previous(True, version if version != self.schema_version else None)
+
+    def _salvaged(self, session: Session) -> T | None:
+        """The good part the engine still has of a damaged state, if it validates."""
+        stored = session.salvage()
+        if stored is None:
+            return None
+        try:
+            return self._decode(stored, self._where)
+        except (StateCorruptError, StateMigrationError):
+            return None
+
+    def _version_of(self, stored: Stored) -> str:
+        # A file without a version predates versioning: it is the first released version.
+        return stored.version if stored.version is not None else self._versions[0]
+
+    def _decode(self, stored: Stored, path: Path | str) -> T:
+        """The validated state in `stored`, migrated from the version it was written at."""
+        version = self._version_of(stored)
+        data = stored.fields
+        migrated = version != self.schema_version
+        if migrated:
+            # Migrations may change their argument in place; the engine's copy stays as is.
+            data = self._upgrade(copy.deepcopy(data), version, path)
+        try:
+            state = decode(self.state_type, data)
+        except (RecursionError, ValueError) as error:  # ValueError: StateValidationError, huge ints
+            reason = _invalid(error)
+            if migrated:  # the migration's output, not the file, is what the model rejects
+                raise rejected(self._steps[-1], reason, path) from error
+            field = error.field if isinstance(error, StateValidationError) else None
+            raise StateCorruptError(path, reason, field=field) from None
+        if not migrated:
+            stored.checked = True
+        return state
+
+    def _upgrade(self, data: dict[str, Any], version: str, path: Path | str) -> dict[str, Any]:
+        if (found := parse_version(version)) is None:
+            raise StateCorruptError(
+                path, f'"version" must be a MAJOR.MINOR.PATCH string, got {_short(repr(version))}'
+            )
+        if version not in self._versions:
+            current = parse_version(self.schema_version)
+            newer = current is not None and found > current
+            reason = "is newer than this code" if newer else "is not a released version"
+            raise StateVersionError(path, version, self.schema_version, reason)
+        try:
+            return migrate(data, version, self._steps)
+        except StateMigrationError as error:  # the same error, naming the file too
+            raise StateMigrationError(error.reason, path=path, step=error.step) from (
+                error.__cause__
+            )
+
+    def _encode(self, state: T) -> dict[str, Any]:
+        """`state` as JSON data, validated; StateValidationError names what is wrong."""
+        if type(state) is not self.state_type:
+            raise StateValidationError(
+                "", f"expected a {self.state_type.__name__}, got {type(state).__name__}"
+            )
+        try:
+            # The codec refuses what json cannot write (huge integers, deep nesting), so a
+            # bad value fails here, before the lock.
+            return encode(state)
+        except StateValidationError:
+            raise
+        except RecursionError:
+            raise StateValidationError("", "the state is nested too deeply to save") from None
+        except ValueError as error:  # e.g. an integer too long to write as text
+            raise StateValidationError("", _short(str(error))) from None
+
+
+def _invalid(error: Exception) -> str:
+    """Why decoding failed, in a few words."""
+    if isinstance(error, RecursionError):
+        return "the state is nested too deeply"
+    if isinstance(error, StateValidationError):
+        return str(error)
+    return _short(str(error))  # e.g. a number too long to convert
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """`text`, cut to `limit` characters: a file's content must not flood an error message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
