@@ -2,9 +2,11 @@
 
 The bundle holds one commit per stategen release (`copier.yml` + `template/`), tagged
 `v<version>`: every `v*` tag of this repository older than the version being built, then
-the working tree's template as `v<version>`. A project generated from an installed
-stategen records the bundle's path and its tag, so a later stategen installed in the same
-place can update it offline (see docs/updating.md).
+the working tree's template as `v<version>`. A generated project records stategen's public
+git URL and that tag, never the bundle's path; every stategen reads the URL from its own
+bundle (git's `url.<bundle>.insteadOf`), so any later stategen, on any machine, updates the
+project offline (see docs/updating.md). Editable installs get no bundle here: they build
+one on demand into the user's cache (`stategen._template_source`).
 
 From a git checkout the bundle is built here. An sdist carries the bundle it was built
 with (in `src/stategen/_template/`), so a wheel built from the sdist ships the same one.

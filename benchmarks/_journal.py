@@ -216,8 +216,11 @@ def _update_point(config: JournalConfig, root: Path, items: int, states: _States
 def _compaction(journal: Any, pending: Iterator[str]) -> tuple[float, float]:
     """Seconds of one fold of the journal, and how many records a full journal holds."""
     package = type(journal).__module__.rsplit(".", 1)[0]
-    sizing, framing = _module(package, "_journal"), _module(package, "_records")
-    cache = journal._engine._cache  # the harness's one look inside: the records so far
+    sizing, framing = (
+        _module(package, "_runtime.engines.files.journal"),
+        _module(package, "_runtime.engines.files.records"),
+    )
+    cache = journal._engine.files.cache  # the harness's one look inside: the records so far
     used = cache.end - framing.START
     per_record = used / cache.sequence if cache.sequence else 100.0
     capacity = sizing.capacity(journal.path.stat().st_size)
@@ -299,8 +302,11 @@ def _transaction(
 
 def _transaction_parts(module: Any, journal: Any) -> dict[str, float]:
     """Where a generic transaction's CPU goes: the median of each step, timed alone."""
-    codec, patch = _module(module.__name__, "_codec"), _module(module.__name__, "_patch")
-    stored = journal._engine._cache.stored
+    codec, patch = (
+        _module(module.__name__, "_runtime.codec.codec"),
+        _module(module.__name__, "_runtime.patch"),
+    )
+    stored = journal._engine.files.cache.stored
     state = codec.decode(journal.state_type, stored.fields)
     state.current_index += 1
     new = codec.encode(state)

@@ -79,8 +79,8 @@ class Ours(Contender):
     def serialize(self, document: Document) -> bytes:
         """What a save does before it touches a file: validate, encode and frame the state."""
         package = self.module.__name__
-        codec = importlib.import_module(f"{package}._codec")
-        framing = importlib.import_module(f"{package}._document")
+        codec = importlib.import_module(f"{package}._runtime.codec.codec")
+        framing = importlib.import_module(f"{package}._runtime.engines.files.document")
         data: bytes = framing.serialize(
             self.manager.schema_version, codec.encode(self.state_of(document))
         )
@@ -88,5 +88,5 @@ class Ours(Contender):
 
     def load_changed(self) -> None:
         """load() as after another writer changed the file: nothing remembered serves."""
-        self.manager._engine._drop()  # what a changed file's new bytes would do
+        self.manager._engine.files.drop()  # what a changed file's new bytes would do
         self.manager.load()

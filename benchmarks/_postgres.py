@@ -126,7 +126,7 @@ def _tally() -> Tally:
 
 def _store(module: ModuleType, location: str, table: str | None, key: str) -> Any:
     """A store of Tally states: a row of `table` at `location` (a URL), or a file there."""
-    store_class = importlib.import_module(f"{module.__name__}._store").StateStore
+    store_class = importlib.import_module(f"{module.__name__}._runtime.store").StateStore
     if table is None:
         Path(location).mkdir(parents=True, exist_ok=True)
         return store_class(Path(location) / f"{key}.json", Tally, schema_version="1.0.0")

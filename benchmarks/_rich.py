@@ -104,8 +104,8 @@ def rich_state(state_type: type[Any], scale: int) -> Any:
 
 def rich_loader(root: Path, package: str, scale: int) -> tuple[Path, Callable[[], object]]:
     """A rich state of `scale` saved under `root` by the generated `package`; its `load`."""
-    codec = importlib.import_module(f"{package}._codec")
-    store_type = importlib.import_module(f"{package}._store").StateStore
+    codec = importlib.import_module(f"{package}._runtime.codec.codec")
+    store_type = importlib.import_module(f"{package}._runtime.store").StateStore
     rich_type = rich_state_type(codec)
     path = root / f"rich-{scale}.json"
     store = store_type(path, rich_type, schema_version="1.0.0")

@@ -9,7 +9,7 @@ from benchmarks._format import Page
 
 from ._context import Context
 from ._rows import Row
-from ._run import CHECKS, PROJECT, REPO
+from ._run import CHECKS, PROJECT, REPO, RUNTIME_TESTS
 
 HEADER = ["check", "test", "runs", "failures", "expected", "result"]
 
@@ -46,9 +46,10 @@ def render(rows: list[Row], context: Context, output: Path) -> str:
         "- A `whole suite` row counts every test of a suite that ran (skips excluded) and fails "
         "when any test failed or pytest did not exit 0.",
         f"- Test ids starting with `{PROJECT}/` are the generated example project's own tests "
-        f"(its fast, fixed sizes); `{CHECKS}/` are stategen's checks, which drive that "
-        "project's library from outside at the sizes in the header line; the others are "
-        "stategen's tests of hostile specs and values.",
+        f"(short checks of its own state); `{RUNTIME_TESTS}/` are stategen's tests of the "
+        f"runtime every project carries, on the example's package; `{CHECKS}/` are stategen's "
+        "checks, which drive that package from outside at the sizes in the header line; the "
+        "others are stategen's tests of hostile specs and values.",
         "",
         f"Why each guarantee holds and what each test does: [the patterns]({patterns.as_posix()}).",
     )

@@ -1,5 +1,5 @@
-"""Generate the example project, then run its own tests, stategen's checks of its library
-and stategen's hostile-input tests."""
+"""Generate the example project and run its own tests, then stategen's runtime tests, its
+checks of the runtime and its hostile-input tests."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .sizes import environment
 REPO = Path(__file__).resolve().parents[1]
 SPEC = "examples/batch.yml"
 PROJECT = "batch-state"  # the example spec's project name
+RUNTIME_TESTS = "tests/runtime"
 CHECKS = "reliability/checks"
 GENERATOR_TESTS = (
     "tests/fuzz",
@@ -43,7 +44,6 @@ class Suite:
     tests: tuple[str, ...]
     cwd: Path
     where: str  # prefix of its test ids on the page, so the suites cannot be confused
-    options: tuple[str, ...] = ()  # more pytest arguments
 
 
 def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
@@ -65,15 +65,6 @@ def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
         suite = Suite(f"{PROJECT}'s own tests", "generated", ("tests",), project, f"{PROJECT}/")
         server = server_environment(env)  # its PostgreSQL tests run when this run has a server
         _run_suite(results, suite, {**env, **server, "PYTHONPATH": path}, work, log)
-        checks = Suite(
-            f"stategen's checks of {PROJECT}'s library",
-            "checks",
-            (CHECKS,),
-            REPO,
-            "",
-            options=(f"--generated-project={project}",),
-        )
-        _run_suite(results, checks, env, work, log)
     else:
         results.problems.append(f"`stategen new` {_outcome(generated)}")
         results.rows.append(
@@ -87,6 +78,13 @@ def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
         )
         log(f"`stategen new` {_outcome(generated)}:\n{generated.tail()}")
 
+    # The runtime's own tests and the checks generate the example package for themselves, on
+    # stategen's runtime (tests/runtime/_package.py): they need nothing from the project above.
+    runtime = Suite("stategen's runtime tests", "runtime", (RUNTIME_TESTS,), REPO, "")
+    _run_suite(results, runtime, env, work, log)
+    checks = Suite(f"stategen's checks of {PROJECT}'s library", "checks", (CHECKS,), REPO, "")
+    _run_suite(results, checks, env, work, log)
+
     suite = Suite("stategen's hostile-input tests", "generator", GENERATOR_TESTS, REPO, "")
     _run_suite(results, suite, env, work, log)
     return results
@@ -99,7 +97,6 @@ def _run_suite(results: Results, suite: Suite, env: dict[str, str], work: Path, 
     command = [
         *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
         *suite.tests,
-        *suite.options,
         f"--junitxml={junit}",
         # pytest's temp files in the work directory: kept with --keep, gone otherwise.
         f"--basetemp={work / ('tmp-' + suite.key)}",

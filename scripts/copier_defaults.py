@@ -2,7 +2,7 @@
 
 The `schema` default is examples/batch.yml as `stategen new` records it; the
 `stategen_requirement` default is how a project generated from this checkout installs
-stategen in its CI.
+stategen in its CI (the package index form, whatever $STATEGEN_REQUIREMENT says).
 
 Run after changing the code generator or the answers shape:
     .venv/bin/python scripts/copier_defaults.py
@@ -51,7 +51,7 @@ def render(text: str) -> str:
     """copier.yml `text` with its generated defaults written afresh."""
     start = text.index(REQUIREMENT_MARKER) + len(REQUIREMENT_MARKER)
     end = text.index("\n", start) + 1
-    text = f"{text[:start]}  default: {stategen_requirement()}\n{text[end:]}"
+    text = f"{text[:start]}  default: {stategen_requirement('index')}\n{text[end:]}"
     head = text[: text.index(MARKER) + len(MARKER)]
     body = yaml.dump(
         {"default": expected_answers()["schema"]},

@@ -9,8 +9,17 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from _runtime_scans import (
+    absolute_self_imports,
+    codec_imports_in_engines,
+    engine_imports,
+    jinja_markers,
+    summary_problems,
+    url_parsing,
+)
 from conftest import REPO
 
 SRC = REPO / "src" / "stategen"
@@ -59,6 +68,69 @@ def command_cross_imports(trees: list[tuple[str, ast.Module]]) -> list[str]:
     return sorted(found)
 
 
+#: stategen's layers, bottom first: a module may import its own layer and the layers below it,
+#: never one above. Each top-level module or package of stategen is in exactly one.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"_runtime"}),  # copied into every generated project: it imports nothing above
+    frozenset({"__init__", "errors", "serializer"}),
+    frozenset({"schema"}),  # the typed model: types, their grammar, rules and defaults
+    frozenset({"_yaml", "json_schema"}),
+    frozenset({"spec"}),  # reads stategen.yml into a schema
+    frozenset({"answers"}),
+    frozenset({"codegen"}),
+    frozenset({"evolve"}),
+    frozenset({"_git", "_template_history", "_template_source", "_copier"}),
+    frozenset({"project"}),
+    frozenset({"commands"}),
+    frozenset({"cli", "_exit", "__main__"}),
+)
+
+
+def _unit(path: str) -> str:
+    """The top-level module or package of stategen that holds the module at `path`."""
+    return path.removesuffix(".py").split("/")[0]
+
+
+def upward_imports(
+    trees: list[tuple[str, ast.Module]], layers: tuple[frozenset[str], ...] = LAYERS
+) -> list[str]:
+    """`x/y.py imports z` for every import of a layer above the module's own.
+
+    A module in no layer is reported too (`x.py is in no layer`): a new module is placed
+    before the rule can vouch for it.
+    """
+    level = {unit: index for index, units in enumerate(layers) for unit in units}
+    found = set()
+    for name, tree in trees:
+        own = _unit(name)
+        if own not in level:
+            found.add(f"{name} is in no layer")
+            continue
+        for target in _imports(name, tree):
+            parts = target.split(".")
+            # `from .. import x` also yields the bare package; `x` itself is what it imports.
+            if parts[0] != "stategen" or len(parts) == 1:
+                continue
+            unit = parts[1]
+            if level.get(unit, -1) > level[own]:
+                found.add(f"{name} imports {unit}")
+    return sorted(found)
+
+
+#: The most lines a module of stategen may have: past it, a module holds more than one idea.
+MAX_LINES = 400
+
+
+def long_modules(root: Path, limit: int = MAX_LINES) -> list[str]:
+    """`path (n lines)` for every module under `root` longer than `limit` lines."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        if lines > limit:
+            found.append(f"{path.relative_to(root).as_posix()} ({lines} lines)")
+    return found
+
+
 def git_subprocess_calls(trees: list[tuple[str, ast.Module]]) -> list[str]:
     """Modules that start a `git` process themselves (a list literal starting with "git")."""
     found = []
@@ -102,12 +174,130 @@ class TestBoundaries:
         assert len(commands) == 6  # __init__, new, bump, check, schema, update
         assert command_cross_imports(commands) == []
 
+    def test_no_module_imports_a_layer_above_its_own(self) -> None:
+        assert upward_imports(list(_modules())) == []
+
+    def test_every_layer_holds_a_module(self) -> None:
+        """A layer named but empty (a module renamed away) would let the rule drift."""
+        units = {_unit(name) for name, _ in _modules()}
+        assert [layer - units for layer in LAYERS] == [frozenset()] * len(LAYERS)
+
+    def test_no_module_is_long(self) -> None:
+        """The runtime is measured by the same scan on its own root (`SRC / "_runtime"`)."""
+        outside_runtime = [name for name in long_modules(SRC) if not name.startswith("_runtime/")]
+        assert outside_runtime == []
+
     def test_every_module_opens_with_a_one_line_docstring(self) -> None:
         for name, tree in _modules():
             docstring = ast.get_docstring(tree, clean=False)
             assert docstring, name
             first = docstring.split("\n\n")[0]
             assert "\n" not in first.strip(), (name, first)
+
+
+def _runtime() -> list[tuple[str, ast.Module]]:
+    return [(name, tree) for name, tree in _modules() if name.startswith("_runtime/")]
+
+
+class TestTheRuntime:
+    """The runtime every generated project carries: layered, small, and the same everywhere."""
+
+    def test_the_policy_imports_no_engine(self) -> None:
+        """`backend` picks the engine, importing it lazily; the policy never names one."""
+        assert engine_imports(_runtime()) == []
+
+    def test_engines_do_not_import_the_codec(self) -> None:
+        assert codec_imports_in_engines(_runtime()) == []
+
+    def test_the_cli_does_not_parse_urls(self) -> None:
+        """It asks `backend.is_database` and `backend.split_key` instead."""
+        (cli,) = [tree for name, tree in _runtime() if name == "_runtime/cli.py"]
+        assert url_parsing("_runtime/cli.py", cli) == []
+
+    def test_filelock_and_psycopg_each_stay_in_one_place(self) -> None:
+        trees = _runtime()
+        assert importers_of("filelock", trees) == ["_runtime/engines/files/fs/lock.py"]
+        psycopg = importers_of("psycopg", trees)
+        assert psycopg and all(n.startswith("_runtime/engines/postgres/") for n in psycopg)
+
+    def test_every_module_opens_with_one_short_line(self) -> None:
+        assert summary_problems(_runtime()) == []
+
+    def test_no_module_is_long(self) -> None:
+        assert long_modules(SRC / "_runtime") == []
+
+    def test_relative_imports_and_no_jinja(self) -> None:
+        """Byte for byte the same in every project, whatever its package is called."""
+        assert absolute_self_imports(_runtime()) == []
+        root = SRC / "_runtime"
+        files = {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*.py")}
+        assert len(files) > 40
+        assert jinja_markers(files) == []
+
+
+class TestTheRuntimeScansCanFail:
+    """Positive controls: each runtime scan, given a module that breaks its rule."""
+
+    def test_engine_import_control(self) -> None:
+        lazy = "def open():\n    from .engines.files.engine import FileEngine\n"
+        trees = [
+            ("_runtime/store.py", ast.parse("from .engines.files import engine\n")),
+            ("_runtime/progress.py", ast.parse(lazy)),
+            ("_runtime/backend.py", ast.parse("from .engines.postgres import url\n" + lazy)),
+            ("_runtime/engines/files/state.py", ast.parse("from . import journal\n")),
+        ]
+        assert engine_imports(trees) == [
+            "_runtime/backend.py imports stategen._runtime.engines.postgres",
+            "_runtime/progress.py imports stategen._runtime.engines.files.engine",
+            "_runtime/store.py imports stategen._runtime.engines.files",
+        ]
+
+    def test_codec_import_control(self) -> None:
+        tree = ast.parse("def f():\n    from ...codec import codec\n")
+        trees = [("_runtime/engines/files/engine.py", tree), ("_runtime/store.py", tree)]
+        assert codec_imports_in_engines(trees) == [
+            "_runtime/engines/files/engine.py imports stategen._runtime.codec"
+        ]
+
+    def test_url_control(self) -> None:
+        text = (
+            "import urllib.parse\n"
+            "from .engines.postgres import url\n"
+            "a, _, b = location.partition('#')\n"
+            "if location.startswith(('postgresql://', 'postgres://')): pass\n"
+            "help = 'a postgresql:// URL ending in #KEY'\n"
+        )
+        assert url_parsing("_runtime/cli.py", ast.parse(text)) == [
+            "_runtime/cli.py:1 imports urllib.parse",
+            "_runtime/cli.py:2 imports stategen._runtime.engines.postgres",
+            "_runtime/cli.py:3 calls .partition() on a location",
+            "_runtime/cli.py:4 calls .startswith() on a location",
+        ]
+
+    def test_summary_control(self) -> None:
+        trees = [
+            ("a.py", ast.parse('"""One line.\n\nMore."""\n')),
+            ("b.py", ast.parse('"""Two\nlines."""\n')),
+            ("c.py", ast.parse(f'"""{"x" * 98}"""\n')),
+            ("d.py", ast.parse("x = 1\n")),
+        ]
+        assert summary_problems(trees) == [
+            "b.py: the first sentence spans lines",
+            "c.py: the first line is longer than 100 characters",
+            "d.py: no docstring",
+        ]
+
+    def test_self_import_control(self) -> None:
+        trees = [
+            ("_runtime/a.py", ast.parse("from stategen._runtime import errors\nfrom . import b\n")),
+            ("_runtime/b.py", ast.parse("import stategen\nimport json\n")),
+        ]
+        assert absolute_self_imports(trees) == [
+            "_runtime/a.py imports stategen._runtime",
+            "_runtime/b.py imports stategen",
+        ]
+        files = {"a.py": 'x = f"{{0}}"\n', "b.py": "{% if x %}\n", "c.py": "x = {0: 1}\n"}
+        assert jinja_markers(files) == ["a.py", "b.py"]
 
 
 class TestTemplatesOnlySubstitute:
@@ -129,6 +319,29 @@ class TestTheScansCanFail:
         assert command_cross_imports(trees) == ["commands/bump.py imports check"]
         absolute = [("commands/bump.py", ast.parse("from stategen.commands.check import x\n"))]
         assert command_cross_imports([*absolute, trees[1]]) == ["commands/bump.py imports check"]
+
+    def test_layer_control(self) -> None:
+        trees = [
+            ("schema/types/base.py", ast.parse("from ...codegen import serializer\n")),
+            ("schema/rules.py", ast.parse("from .. import serializer\nfrom . import problem\n")),
+            ("spec/_parse.py", ast.parse("import stategen.answers\nfrom .._yaml import x\n")),
+            ("serializer.py", ast.parse("from .schema import Schema\n")),
+            ("_runtime/codec/durations.py", ast.parse("from ... import errors\n")),
+            ("plugins.py", ast.parse("")),
+        ]
+        assert upward_imports(trees) == [
+            "_runtime/codec/durations.py imports errors",
+            "plugins.py is in no layer",
+            "schema/types/base.py imports codegen",
+            "serializer.py imports schema",
+            "spec/_parse.py imports answers",
+        ]
+
+    def test_size_control(self, tmp_path: Path) -> None:
+        (tmp_path / "short.py").write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
+        (tmp_path / "deep").mkdir()
+        (tmp_path / "deep" / "long.py").write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
+        assert long_modules(tmp_path) == [f"deep/long.py ({MAX_LINES + 1} lines)"]
 
     @pytest.mark.parametrize(
         "text",

@@ -43,7 +43,11 @@ def generated(batch_project: Path) -> Iterator[Generated]:
         modules = Generated(
             *(
                 importlib.import_module(f"{package}.{name}")
-                for name in ("_codec", "_containers", "_conversion")
+                for name in (
+                    "_runtime.codec.codec",
+                    "_runtime.codec.containers",
+                    "_runtime.codec.conversion",
+                )
             )
         )
         yield modules

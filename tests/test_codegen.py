@@ -17,7 +17,7 @@ from conftest import EXAMPLES, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stategen.codegen import serializer
+from stategen import serializer
 from stategen.codegen.declaration import declaration
 from stategen.codegen.template import template_answers
 from stategen.project import rendering_answers

@@ -75,7 +75,7 @@ def _tail() -> str:
 
 
 def naive_operations(temp_marker: str) -> Callable[[Path], dict[str, Callable[[], object]]]:
-    """An opener (see the generated `_operations`) of NaiveStore operations."""
+    """An opener (see tests/runtime/_operations.py) of NaiveStore operations."""
 
     def opener(path: Path) -> dict[str, Callable[[], object]]:
         store = NaiveStore(path, temp_marker)

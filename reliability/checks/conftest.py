@@ -1,14 +1,14 @@
-"""The generated project under test: its package and its test helpers, importable by name.
+"""The package under test and the harness that drives it: those of stategen's runtime tests.
 
-`python -m reliability` passes `--generated-project DIR`; without it (stategen's own test
-run) the example project is generated once per session.
+The package is the example spec's, generated once per process with stategen's own runtime
+linked in (tests/runtime/_package.py, the same mechanism the runtime tests use); the
+harness is the helpers of tests/runtime (`_kills`, `_faults`, ...), imported by name.
 """
 
 from __future__ import annotations
 
 import importlib
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -19,32 +19,22 @@ from typing import Any
 
 import pytest
 
-from benchmarks._ours import generated_package, manager_class
+from benchmarks._ours import manager_class
 
 REPO = Path(__file__).resolve().parents[2]
-OPTION = "--generated-project"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        OPTION,
-        type=Path,
-        default=None,
-        metavar="DIR",
-        help="the generated project whose library the checks run against",
-    )
+RUNTIME_TESTS = REPO / "tests" / "runtime"
 
 
 @dataclass(frozen=True)
 class Generated:
-    """A generated project, with its `src/` and `tests/` directories on sys.path."""
+    """The generated example package, with the helpers of stategen's runtime tests."""
 
-    root: Path
     package: ModuleType
 
     def module(self, name: str) -> ModuleType:
-        """A module of the package (`"_store"`) or a helper of its tests (`"_kills"`)."""
-        if name.startswith("_") and (self.root / "tests" / f"{name}.py").is_file():
+        """A helper of the runtime tests (`"_kills"`) or a module of the package (`"errors"`,
+        `"_runtime.store"`)."""
+        if name.startswith("_") and (RUNTIME_TESTS / f"{name}.py").is_file():
             return importlib.import_module(name)
         return importlib.import_module(f"{self.package.__name__}.{name}")
 
@@ -54,29 +44,13 @@ class Generated:
 
 
 @pytest.fixture(scope="session")
-def generated(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Generated]:
-    """The project under test, imported (and off sys.path again after the session)."""
-    given: Path | None = request.config.getoption(OPTION)
-    root = given.resolve() if given is not None else _generate_example(tmp_path_factory)
-    src, name = generated_package(root)
-    entries = [str(src), str(root / "tests")]
-    sys.path[:0] = entries
-    try:
-        yield Generated(root, importlib.import_module(name))
-    finally:
-        for entry in entries:
-            sys.path.remove(entry)
-
-
-def _generate_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("example") / "batch-state"
-    command = [sys.executable, "-m", "stategen", "new", str(dest)]
-    command += ["--spec", str(REPO / "examples" / "batch.yml"), "--defaults"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    return dest
+def generated() -> Generated:
+    """The package under test, imported, with the runtime tests' helpers on sys.path."""
+    if str(RUNTIME_TESTS) not in sys.path:
+        sys.path.insert(0, str(RUNTIME_TESTS))
+    # Importing it generates the package (once per process) and puts it on sys.path.
+    under_test = importlib.import_module("_package")
+    return Generated(importlib.import_module(under_test.PACKAGE))
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Hostile neighbours and strange files: every case, against the library and a naive store.
 
-The cases are the generated project's own (`_planted`, `_extremes`): each builds a scene,
+The cases are the runtime tests' own (`_planted`, `_extremes`): each builds a scene,
 tries every operation, and lists what went wrong. Each row here counts the cases the
 library passed, and its positive control runs the same cases against `NaiveStore`, which
 must fail some of them.
@@ -67,7 +67,7 @@ def _catalogue_rows(
 
 
 def _naive_opener(generated: Generated) -> Opener:
-    return naive_operations(generated.module("_names").TEMP_MARKER)
+    return naive_operations(generated.module("_runtime.engines.files.fs.names").TEMP_MARKER)
 
 
 def _bases(shared_dir: Path) -> None:
@@ -185,7 +185,7 @@ def test_deep_nesting_and_huge_numbers(generated: Generated, tmp_path: Path) -> 
             ]
         ),
     )
-    marker = generated.module("_names").TEMP_MARKER
+    marker = generated.module("_runtime.engines.files.fs.names").TEMP_MARKER
     naive_runs, naive = extremes.value_problems(
         tmp_path / "naive", lambda path: NaiveStore(path, marker)
     )

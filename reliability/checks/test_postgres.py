@@ -3,15 +3,14 @@ restart of the server; each with its positive control. Skipped without a server.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
 
-from reliability._server import SERVER_VARIABLES, server_environment
 from reliability.evidence import record
 from reliability.sizes import size
 
@@ -23,21 +22,12 @@ PG_KILLS = "STATEGEN_PG_KILLS"
 
 
 @pytest.fixture(scope="module")
-def database(generated: Generated) -> Iterator[ModuleType]:
-    """The generated tests' PostgreSQL helpers, pointed at this run's server."""
-    server = server_environment(os.environ)
-    if "TEST_POSTGRES_URL" not in server:
+def database(generated: Generated) -> ModuleType:
+    """The runtime tests' PostgreSQL helpers, which read this run's STATEGEN_TEST_POSTGRES_*."""
+    helpers = generated.module("_database")
+    if not os.environ.get(helpers.URL_VARIABLE):
         pytest.skip("no PostgreSQL server: run scripts/postgres start DIR and eval its output")
-    saved = {name: os.environ.get(name) for name in SERVER_VARIABLES}
-    os.environ.update(server)
-    try:
-        yield generated.module("_database")
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    return helpers
 
 
 def test_processes_lose_no_increment_on_one_row(database: ModuleType) -> None:
@@ -127,10 +117,11 @@ def test_positive_control_blind_saves_lose_updates(database: ModuleType) -> None
 
 
 def _crash(database: ModuleType, tmp_path: Path, *, early: bool) -> Any:
-    if not os.environ.get("TEST_POSTGRES_DATA"):
+    if not os.environ.get(database.DATA_VARIABLE):
         pytest.skip("restarting the server needs STATEGEN_TEST_POSTGRES_DATA and _BIN")
     increments = 3 if early else size(CRASH_INCREMENTS)
-    return database.crash_during_increments(
+    restarts = importlib.import_module("_restarts")  # the runtime tests' crash harness
+    return restarts.crash_during_increments(
         database.fresh_table(), tmp_path / "log", before=increments, after=increments, early=early
     )
 

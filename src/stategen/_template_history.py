@@ -207,11 +207,29 @@ def _copy_working_tree(root: Path, work: Path) -> None:
 
 
 def _extract_tag(root: Path, tag: str, work: Path) -> bool:
-    """Unpack the template files of `tag` into `work`; False if the tag holds no template."""
+    """Unpack the template files of `tag` into `work`; False if the tag holds no template.
+
+    A link in the template to elsewhere in the repository (the runtime, a link to stategen's
+    own package since 0.2.0) becomes a copy of what it names at that tag, as a working tree's
+    does (`iter_template_files` follows links).
+    """
     present = git("ls-tree", "--name-only", tag, "--", *TEMPLATE_PATHS, cwd=root).decode().split()
     if set(present) != set(TEMPLATE_PATHS):
         return False
-    archive = git("archive", "--format=tar", tag, "--", *TEMPLATE_PATHS, cwd=root)
+    _unpack(root, tag, TEMPLATE_PATHS, work)
+    base = work.resolve()
+    for link in sorted(path for path in (work / "template").rglob("*") if path.is_symlink()):
+        named = (link.parent / os.readlink(link)).resolve().relative_to(base).as_posix()
+        link.unlink()
+        with tempfile.TemporaryDirectory(prefix="stategen-link-") as scratch:
+            _unpack(root, tag, (named,), Path(scratch))
+            shutil.move(Path(scratch) / named, link)
+    return True
+
+
+def _unpack(root: Path, tag: str, paths: Sequence[str], work: Path) -> None:
+    """Extract `paths` of `tag` into `work` (links pointing out of `work` are refused)."""
+    archive = git("archive", "--format=tar", tag, "--", *paths, cwd=root)
     with tempfile.TemporaryFile() as buffer:
         buffer.write(archive)
         buffer.seek(0)
@@ -220,7 +238,6 @@ def _extract_tag(root: Path, tag: str, work: Path) -> bool:
                 tar.extractall(work, filter="data")
             else:  # pragma: no cover - the archive comes from our own repository
                 tar.extractall(work)
-    return True
 
 
 def list_tags(bundle: Path) -> Sequence[str]:

@@ -31,7 +31,11 @@ _REPOSITORY = "repository"
 #: What that URL may look like: it is written into generated files (answers, CI workflow).
 _PUBLIC_URL = re.compile(r"https://[A-Za-z0-9._/-]+")
 #: The CI requirement, as copier.yml's validator accepts it (the version: PEP 440 characters).
-_REQUIREMENT = re.compile(r"stategen @ git\+https://[A-Za-z0-9._/-]+@v[0-9A-Za-z.+!-]+")
+_REQUIREMENT = re.compile(r"stategen(==| @ git\+https://[A-Za-z0-9._/-]+@v)[0-9A-Za-z.+!-]+")
+#: Chooses how generated CIs install stategen: `index` (the default) or `git`.
+REQUIREMENT_FORM_VARIABLE = "STATEGEN_REQUIREMENT"
+#: The forms of that requirement: from the package index, or built from the release tag.
+REQUIREMENT_FORMS = ("index", "git")
 
 
 def default_template_source() -> str:
@@ -52,13 +56,24 @@ def default_template_ref() -> str:
     return history.tag_for(template_version())
 
 
-def stategen_requirement() -> str:
-    """How a generated project's CI installs this stategen: pinned to its release tag.
+def stategen_requirement(form: str | None = None) -> str:
+    """How a generated project's CI installs this stategen, pinned to its version.
 
-    The requirement names the public repository (pip builds stategen from that tag), so it
-    works before stategen is on the package index, and it pins the exact release.
+    `index` (the default): `stategen==0.2.0`, as the package index serves it. `git`:
+    `stategen @ git+<repository>@v0.2.0`, built from the release tag, for a team on a
+    stategen that is not on the index. `form=None` reads `$STATEGEN_REQUIREMENT`.
     """
-    requirement = f"stategen @ git+{template_url()}@{default_template_ref()}"
+    if form is None:
+        form = os.environ.get(REQUIREMENT_FORM_VARIABLE) or "index"
+    if form not in REQUIREMENT_FORMS:
+        raise TemplateError(
+            f"${REQUIREMENT_FORM_VARIABLE} is {form!r}: set it to `index` (stategen==<version>, "
+            "the default) or `git` (stategen @ git+<repository>@v<version>), or unset it"
+        )
+    if form == "git":
+        requirement = f"stategen @ git+{template_url()}@{default_template_ref()}"
+    else:
+        requirement = f"stategen=={template_version()}"
     if not _REQUIREMENT.fullmatch(requirement):  # it is written into the generated CI
         raise TemplateError(f"stategen's version cannot be pinned in a requirement: {requirement}")
     return requirement

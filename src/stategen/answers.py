@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .codegen.serializer import identifier
 from .errors import SpecError
 from .schema import (
     Default,
@@ -31,8 +30,12 @@ from .schema import (
     SchemaVersion,
     TypeExpr,
 )
+from .schema.field_defaults import from_factory as default_from_factory
+from .schema.field_defaults import from_value as default_from_value
+from .schema.field_rules import rules_of, with_rules
+from .schema.grammar import parse_type
 from .schema.types import Named
-from .spec import default_from_factory, default_from_value, parse_type, rules_of, with_rules
+from .serializer import identifier
 
 
 def to_answers(schema: Schema) -> dict[str, Any]:
@@ -70,6 +73,7 @@ def to_answers(schema: Schema) -> dict[str, Any]:
                 "failed": schema.progress.failed,
                 "failed_is_dict": schema.progress.failed_is_dict,
             },
+            "postgres": schema.postgres,
         },
     }
 
@@ -178,6 +182,7 @@ class _Reader:
             enums=self.enums,
             records=self.records,
             progress=self.progress(data.get("progress"), fields),
+            postgres=self.postgres(data.get("postgres", False)),
             history=history,
         )
 
@@ -216,6 +221,13 @@ class _Reader:
             records = {name: None for name, k in self.kinds.items() if k == "record"}
             return default_from_factory(expr, factory, records)
         raise ValueError(f"unknown default kind {kind!r}")
+
+    def postgres(self, raw: Any) -> bool:
+        """Answers written before the key existed (stategen 0.1.0) read as false."""
+        with self.at("schema.postgres"):
+            if not isinstance(raw, bool):
+                raise TypeError(f"expected true or false, got {raw!r:.40}")
+            return raw
 
     def progress(self, raw: Any, fields: tuple[Field, ...]) -> Progress | None:
         if raw is None:

@@ -98,7 +98,7 @@ class TestBumpRefuses:
         done = project.stategen("bump")
         assert done.returncode != 0 and "Traceback" not in done.stderr
         assert project.status() == " M stategen.yml\n"
-        assert not (project.root / ".stategen").exists()
+        assert not (project.root / ".stategen" / "schemas").exists()
 
 
 class TestBump:

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stategen.codegen import serializer as s
+from stategen import serializer as s
 from stategen.codegen.blocks import Names, snake
-from stategen.codegen.serializer import InvalidName as SchemaShapeError
-from stategen.codegen.serializer import identifier
+from stategen.serializer import InvalidName as SchemaShapeError
+from stategen.serializer import identifier
 
 json_scalars = (
     st.none()

@@ -67,10 +67,19 @@ class TestReservedApiNames:
         assert exported <= GENERATED_API
 
     def test_they_are_every_error_class_of_the_runtime(self, batch_project: Path) -> None:
-        """The generated errors.py defines exactly the listed public error classes."""
-        tree = ast.parse((batch_project / "src/batch_state/errors.py").read_text())
-        classes = {n.name for n in tree.body if isinstance(n, ast.ClassDef)}
+        """The generated errors.py re-exports exactly the public error classes of its runtime."""
+        package = batch_project / "src/batch_state"
+        runtime = ast.parse((package / "_runtime/errors.py").read_text())
+        classes = {n.name for n in runtime.body if isinstance(n, ast.ClassDef)}
         assert {name for name in classes if not name.startswith("_")} == set(RUNTIME_ERRORS)
+        tree = ast.parse((package / "errors.py").read_text())
+        imported = [
+            alias.name
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.module == "_runtime.errors"
+            for alias in node.names
+        ]
+        assert sorted(imported) == sorted(RUNTIME_ERRORS)
 
     @pytest.mark.parametrize("name", sorted(RUNTIME_ERRORS))
     def test_no_spec_name_takes_one(self, name: str) -> None:

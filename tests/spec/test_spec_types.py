@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stategen.schema import DictOf, Kind, ListOf, Named, Nullable, Problem, named_types
+from stategen.schema.grammar import parse_type
 from stategen.schema.types import (
     AnyJson,
     Date,
@@ -15,7 +16,6 @@ from stategen.schema.types import (
     TupleOf,
     Uuid,
 )
-from stategen.spec import parse_type
 
 DECLARED: dict[str, Kind] = {"Status": "enum", "Window": "record"}
 

@@ -13,10 +13,13 @@ from installs import build_wheel
 from stategen._copier import copy_template
 
 REPO = Path(__file__).resolve().parents[2]
-#: A pattern module of the generated package, as the template spells its path.
-ATOMIC = "template/src/{{package}}/_atomic.py"
+#: A module of the runtime, as the template spells its path (the runtime is a link into
+#: stategen's own package; a template repository holds it as files).
+ATOMIC = "template/src/{{package}}/_runtime/engines/files/fs/atomic.py"
 #: The same module in a project generated with the default answers.
-PROJECT_ATOMIC = "src/batch_state/_atomic.py"
+PROJECT_ATOMIC = "src/batch_state/_runtime/engines/files/fs/atomic.py"
+#: The manager: the project's own code, merged with the owner's edits.
+MANAGER = "template/src/{{package}}/manager.py.jinja"
 PROJECT_MANAGER = "src/batch_state/manager.py"
 TEMPLATE_FIX = "# Template v2: a fix to the durable write pattern.\n"
 

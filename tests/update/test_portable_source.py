@@ -7,6 +7,7 @@ with a one-line note. A template version that cannot be found is one clear error
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,12 @@ import yaml
 from conftest import REPO, TemplateRepo, commit_all, git
 
 from stategen._copier import update_template
-from stategen._template_source import template_url
+from stategen._template_source import (
+    REQUIREMENT_FORMS,
+    default_template_ref,
+    template_url,
+    template_version,
+)
 from stategen.commands.new import new
 from stategen.commands.update import update
 from stategen.errors import PreconditionError, TemplateError
@@ -67,7 +73,7 @@ class TestRecordedSource:
         """`_src_path` is the repository URL from stategen's metadata; `_commit` a tag."""
         answers = read_answers(generated)
         assert answers["_src_path"] == template_url() == "https://github.com/stategen/stategen.git"
-        assert answers["_commit"] == "v0.1.0"
+        assert answers["_commit"] == default_template_ref()
 
     def test_the_url_comes_from_the_package_metadata(self) -> None:
         """pyproject.toml's `[project.urls]` Repository, as a git URL."""
@@ -75,10 +81,11 @@ class TestRecordedSource:
         assert 'Repository = "https://github.com/stategen/stategen"' in text
 
     def test_the_ci_installs_the_stategen_that_rendered_it(self, generated: Path) -> None:
-        """The generated workflow pins this stategen, from its release tag."""
+        """The generated workflow pins this stategen, as the package index serves it."""
         workflow = (generated / ".github/workflows/ci.yml").read_text(encoding="utf-8")
-        pinned = "stategen @ git+https://github.com/stategen/stategen.git@v0.1.0"
+        pinned = f"stategen=={template_version()}"
         assert f'python -m pip install -e ".[dev]" "{pinned}"' in workflow
+        assert read_answers(generated)["stategen_requirement"] == pinned
         assert "${{ matrix.os }}" in workflow
         assert yaml.safe_load(workflow)["jobs"]["test"]["runs-on"] == "${{ matrix.os }}"
 
@@ -90,8 +97,39 @@ class TestRecordedSource:
         import stategen._template_source as source
 
         monkeypatch.setattr(source, "template_version", lambda: '0.1.0" && curl evil')
-        with pytest.raises(TemplateError, match="cannot be pinned"):
-            source.stategen_requirement()
+        for form in REQUIREMENT_FORMS:
+            with pytest.raises(TemplateError, match="cannot be pinned"):
+                source.stategen_requirement(form)
+
+    def test_a_team_on_an_unreleased_stategen_installs_from_the_tag(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`STATEGEN_REQUIREMENT=git`: the CI builds stategen from its release tag, and
+        copier.yml's validator accepts that form too."""
+        monkeypatch.setenv("STATEGEN_REQUIREMENT", "git")
+        project = tmp_path / "project"
+        new(project, spec_path=SPEC)
+        pinned = f"stategen @ git+{template_url()}@{default_template_ref()}"
+        workflow = (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+        assert f'python -m pip install -e ".[dev]" "{pinned}"' in workflow
+        assert read_answers(project)["stategen_requirement"] == pinned
+
+    def test_an_unknown_requirement_form_is_one_clear_error(self, tmp_path: Path) -> None:
+        """A typo in the variable stops `stategen new` with the choices, before anything is made."""
+        done = subprocess.run(
+            [sys.executable, "-m", "stategen", "new", "project", "--spec", str(SPEC)],
+            cwd=tmp_path,
+            env={**os.environ, "STATEGEN_REQUIREMENT": "pypi"},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert "$STATEGEN_REQUIREMENT is 'pypi'" in done.stderr and "`git`" in done.stderr
+        assert not (tmp_path / "project").exists()
 
 
 class TestHealing:
@@ -146,7 +184,8 @@ class TestHealing:
         project = _committed_copy(generated, tmp_path / "project", OLD_SOURCES[0])
         done = _stategen("update", cwd=project)
         assert done.returncode == 0, done.stderr
-        assert "already on template v0.1.0." in done.stdout and "note: " in done.stdout
+        assert f"already on template {default_template_ref()}." in done.stdout
+        assert "note: " in done.stdout
         assert git(project, "status", "--porcelain").split() == ["M", ANSWERS]
         assert read_answers(project)["_src_path"] == template_url()
 
@@ -242,7 +281,9 @@ class TestMissingVersion:
         project = _committed_copy(generated, tmp_path / "project")
         answers = project / ANSWERS
         answers.write_text(
-            answers.read_text(encoding="utf-8").replace("_commit: v0.1.0", "_commit: v9.9.0"),
+            answers.read_text(encoding="utf-8").replace(
+                f"_commit: {default_template_ref()}", "_commit: v9.9.0"
+            ),
             encoding="utf-8",
         )
         commit_all(project, "Updated by a newer stategen")

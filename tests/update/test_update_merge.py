@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import (
     ATOMIC,
+    MANAGER,
     PROJECT_ATOMIC,
     PROJECT_MANAGER,
     TEMPLATE_FIX,
@@ -24,9 +25,11 @@ from conftest import (
 
 from stategen._copier import CURRENT_TEMPLATE
 from stategen._git import files_with_markers, unmerged_paths
+from stategen.commands.check import check
 from stategen.commands.update import update
 from stategen.errors import ConflictError, PreconditionError
 from stategen.project import read_answers, resolve_source, update_project
+from stategen.project.layout import RUNTIME_MANIFEST
 
 OWNER_LINE = "# The owner's note, kept across updates.\n"
 OWN_MODULE = "src/batch_state/reports.py"
@@ -56,7 +59,8 @@ def _run_generated_tests(project: Path) -> subprocess.CompletedProcess[str]:
 
 class TestThreeWayMerge:
     def test_fix_arrives_and_owner_edits_stay(self, template_repo: TemplateRepo, project: Path):
-        """A v2 fix to a pattern module lands next to the owner's edits; nothing conflicts."""
+        """A v2 fix to a runtime module lands; the owner's own files keep their edits, and an
+        edit to the runtime (replaced as a unit) is discarded and named."""
         _edit(project, PROJECT_MANAGER, _append(OWNER_LINE))
         _edit(project, PROJECT_ATOMIC, _append(OWNER_LINE))  # the same file as the fix
         (project / OWN_MODULE).write_text(OWN_MODULE_TEXT, encoding="utf-8")
@@ -67,7 +71,9 @@ class TestThreeWayMerge:
 
         atomic = (project / PROJECT_ATOMIC).read_text(encoding="utf-8")
         assert atomic.startswith(TEMPLATE_FIX)
-        assert atomic.endswith(OWNER_LINE)
+        assert not atomic.endswith(OWNER_LINE)
+        assert any("discarded" in note and PROJECT_ATOMIC in note for note in report.notes)
+        assert PROJECT_ATOMIC in report.summary()
         assert (project / PROJECT_MANAGER).read_text(encoding="utf-8").endswith(OWNER_LINE)
         assert (project / OWN_MODULE).read_text(encoding="utf-8") == OWN_MODULE_TEXT
         assert report.clean and report.conflicts == () and report.rejects == ()
@@ -115,26 +121,46 @@ class TestThreeWayMerge:
         self, template_repo: TemplateRepo, project: Path
     ):
         """The owner and v2 change the same line: markers appear and the update fails."""
-        _edit(project, PROJECT_ATOMIC, lambda text: "# The owner's first line.\n" + text)
+        _edit(project, PROJECT_MANAGER, lambda text: "# The owner's first line.\n" + text)
         commit_all(project, "Owner edits the first line")
-        template_repo.release("v2", {ATOMIC: prepend_fix})
+        template_repo.release("v2", {MANAGER: prepend_fix})
 
         with pytest.raises(ConflictError) as caught:
             update(project, vcs_ref="v2")
 
         message = str(caught.value)
-        assert PROJECT_ATOMIC in message
+        assert PROJECT_MANAGER in message
         assert "git add" in message and "git diff --check" in message
         assert caught.value.exit_code != 0
-        text = (project / PROJECT_ATOMIC).read_text(encoding="utf-8")
+        text = (project / PROJECT_MANAGER).read_text(encoding="utf-8")
         assert "<<<<<<< before updating" in text and ">>>>>>> after updating" in text
-        assert unmerged_paths(project) == [PROJECT_ATOMIC]
+        assert unmerged_paths(project) == [PROJECT_MANAGER]
         # Until the owner resolves it, a second update refuses to start.
         with pytest.raises(PreconditionError, match="unresolved merge conflicts"):
             update(project, vcs_ref="v2")
 
+    def test_runtime_conflict_is_no_conflict(self, template_repo: TemplateRepo, project: Path):
+        """The same-line edit in the runtime: it is replaced as a unit, so no marker, no
+        unmerged entry, and the note names the edit that was discarded."""
+        _edit(project, PROJECT_ATOMIC, lambda text: "# The owner's first line.\n" + text)
+        commit_all(project, "Owner edits the runtime")
+        template_repo.release("v2", {ATOMIC: prepend_fix})
+
+        report = update(project, vcs_ref="v2")
+
+        released = (template_repo.path / ATOMIC).read_text(encoding="utf-8")
+        assert report.clean and unmerged_paths(project) == [] and files_with_markers(project) == []
+        assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8") == released
+        assert any("discarded" in note and PROJECT_ATOMIC in note for note in report.notes)
+        assert check(project).ok
+
     def test_same_version_changes_nothing(self, project: Path):
-        """Updating to the version the project is on is a no-op."""
+        """Updating to the version the project is on is a no-op (once its runtime manifest,
+        which plain Copier does not write, is recorded)."""
+        first = update(project, vcs_ref="v1")
+        assert first.changed == (RUNTIME_MANIFEST.as_posix(),)
+        commit_all(project, "Record the runtime")
+
         report = update(project, vcs_ref="v1")
 
         assert report.changed == () and report.new_version == "v1"

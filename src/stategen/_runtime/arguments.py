@@ -1,15 +1,21 @@
 """The arguments a store is made with, checked at once: a bad one never waits for a save."""
 
+from __future__ import annotations
+
 import os
-import threading
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .codec.conversion import describe
 from .errors import StateConfigError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def absolute_path(path: object) -> Path:
     """`path` made absolute (links untouched), or StateConfigError saying why it cannot be."""
+    from pathlib import Path  # here: `import <package>` does not load pathlib
+
     if not isinstance(path, (str, os.PathLike)):
         raise StateConfigError("path", f"expected a str or a path, got {type(path).__name__}")
     text = os.fspath(path)
@@ -31,6 +37,8 @@ def lock_timeout(timeout: object) -> float | None:
     """`timeout` as seconds, if it is a usable number or None (wait for ever)."""
     if timeout is None:
         return None
+    import threading  # here: `import <package>` does not load it
+
     usable = isinstance(timeout, (int, float)) and not isinstance(timeout, bool)
     if not usable or not 0 <= timeout <= threading.TIMEOUT_MAX:  # type: ignore[operator]
         raise StateConfigError(

@@ -1,17 +1,23 @@
 """Which engine keeps a state: a file path gives the file engine, a PostgreSQL URL PostgreSQL's."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import arguments as _arguments
-from .engines.postgres import url as _dburl
 from .errors import StateConfigError
 from .storage import Engine
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: The table a package's states go in unless `table=` names another: one per package.
 DEFAULT_TABLE = __name__.split(".")[0]
 #: The key a state has in its table unless `key=` names another.
 DEFAULT_KEY = "default"
+#: What a location must start with to name a PostgreSQL database (libpq accepts both).
+SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -27,22 +33,33 @@ class Opened:
 def open_engine(location: object, *, journal: bool, key: str | None, table: str | None) -> Opened:
     """The engine of the state at `location`, a path or a URL; StateConfigError if the
     options do not fit that kind of location."""
-    if _dburl.is_url(location):
-        assert isinstance(location, str)  # is_url() checked it
+    if is_database(location):
+        assert isinstance(location, str)  # is_database() checked it
         if journal:
             raise StateConfigError(
                 "journal",
                 "journal mode is for state files; a database row is updated in place, "
                 "so drop journal=True",
             )
+        # Imported here: a program that keeps its state in files never loads the engine, and
+        # a project generated without PostgreSQL (`postgres: false`) does not have it.
+        try:
+            from .engines.postgres import url as _dburl  # type: ignore[import-not-found,unused-ignore]
+            from .engines.postgres.engine import PostgresEngine  # type: ignore[import-not-found,unused-ignore]
+        except ImportError as error:
+            if not (error.name or "").startswith(f"{__package__}.engines.postgres"):
+                raise
+            raise StateConfigError(
+                "path",
+                "this project was generated without PostgreSQL, so it cannot keep a state at "
+                "a postgresql:// URL; add `postgres: true` to stategen.yml and run "
+                "`stategen bump`, then install the project's `postgres` extra (psycopg)",
+            ) from None
         place = _dburl.place(
             location,
             key=DEFAULT_KEY if key is None else key,
             table=DEFAULT_TABLE if table is None else table,
         )
-        # Imported here: a program that keeps its state in files never loads the engine.
-        from .engines.postgres.engine import PostgresEngine
-
         return Opened(PostgresEngine(place), None, place.name)
     for name, value in (("key", key), ("table", table)):
         if value is not None:
@@ -59,7 +76,7 @@ def open_engine(location: object, *, journal: bool, key: str | None, table: str 
 
 def is_database(location: object) -> bool:
     """Whether `location` names a state in a database (a PostgreSQL URL), not a file."""
-    return _dburl.is_url(location)
+    return isinstance(location, str) and location.startswith(SCHEMES)
 
 
 def split_key(url: str) -> tuple[str, str | None]:

@@ -1,4 +1,4 @@
-"""`python -m <package>`: show, verify, compact, recover and copy a state from the shell.
+"""`python -m <package>`: show, verify, compact, recover, copy a state; selftest a directory.
 
 Each command names the state by its location: a file path, or a PostgreSQL URL that may end
 in `#KEY` to name the state's key (else "default"). `open_state` turns a location into a
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from . import selftest as _selftest
 from .backend import is_database, split_key
 from .codec.codec import encode
 from .errors import (
@@ -45,6 +46,9 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
     args = parser.parse_args(argv)
     out = sys.stdout
     try:
+        if args.run is _selftest.run:  # a directory to test, not a state
+            verdict: int = _selftest.run(manager_class, args.directory, out, prog=prog)
+            return verdict
         if args.run is copy:
             source = open_state(manager_class, args.source)
             copy(source, open_state(manager_class, args.destination), out, replace=args.replace)
@@ -154,6 +158,12 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--replace", action="store_true", help="overwrite a state at DST (kept as its backup)"
     )
     command.set_defaults(run=copy)
+    summary = (_selftest.run.__doc__ or "").split("\n")[0]
+    command = commands.add_parser("selftest", help=summary, description=summary)
+    command.add_argument(
+        "directory", metavar="DIR", nargs="?", default=".", help="default: the current directory"
+    )
+    command.set_defaults(run=_selftest.run)
     return parser
 
 

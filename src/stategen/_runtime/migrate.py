@@ -2,7 +2,6 @@
 
 import importlib
 import os
-import pkgutil
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -65,6 +64,8 @@ def build_chain(package: str, history: Sequence[str]) -> tuple[Step, ...]:
                 f"{package}: history goes from {old} to {new}; versions must increase"
             )
     edges = {edge_module(old, new): (old, new) for old, new in pairwise(history)}
+    import pkgutil  # here: only a package with a history of versions lists its modules
+
     found = {info.name for info in pkgutil.iter_modules(_package_path(package))}
     for name in sorted(found - edges.keys()):
         if _EDGE.fullmatch(name):

@@ -1,10 +1,10 @@
-"""The storage contract: what the policy (`_store`) asks of an engine that keeps one state.
+"""The storage contract: what the policy (`store`) asks of an engine that keeps one state.
 
 An engine keeps the JSON form of one state (its fields, and the schema version they were
 written at) durably, and gives it back. The policy decides everything else: validation,
 versions and migrations, which generation is good enough to become the backup, and what is
-quarantined. `_files.FileEngine` keeps a JSON snapshot and, in journal mode, a journal of
-changes beside it; `_postgres.PostgresEngine` keeps a database row per state, with a
+quarantined. `engines.files.FileEngine` keeps a JSON snapshot and, in journal mode, a journal of
+changes beside it; `engines.postgres.PostgresEngine` keeps a database row per state, with a
 history table for `backup()`, behind the same two classes.
 
 The contract, for every engine:
@@ -24,15 +24,19 @@ The contract, for every engine:
   engine adds StateUnavailableError, StateCommitUnknownError and StateDatabaseError.
 """
 
+from __future__ import annotations
+
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import patch as _patch
 from .patch import Op
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Told of each operation applied to a stored state: the operation, its path's tokens,
 #: and the value it removed or replaced (None when there was none).

@@ -1,21 +1,23 @@
-"""`StateStore`: the policy over a storage engine: validation, versions and migrations,
-backups and quarantine, behind load / save / transaction / recover / compact.
+"""`StateStore`: the policy over a storage engine, behind load, save, transaction and recover.
 
-The engine (`_storage`) keeps the JSON form of the state; everything here works on what it
+The policy is validation, versions and migrations, backups and quarantine, and compaction.
+
+The engine (`storage`) keeps the JSON form of the state; everything here works on what it
 returns, so a second engine changes nothing in this module.
 """
+
+from __future__ import annotations
 
 import copy
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import pairwise
-from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import arguments as _arguments
 from .backend import open_engine
-from .codec.codec import decode, encode
+from .codec import decode, encode
 from .errors import (
     StateConfigError,
     StateCorruptError,
@@ -30,6 +32,9 @@ from .migrate import Step, migrate, parse_version, rejected
 from .patch import Op
 from .storage import DAMAGED, GOOD, Previous, Session, Stored
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -42,14 +47,14 @@ class StateStore(Generic[T]):
     """One `state_type` dataclass kept in the JSON file at `path`, or in a PostgreSQL row.
 
     `path` may instead be a `postgresql://` URL: the state is then the row `key` (default
-    "default") of `table` (default: the package name), see `_postgres`; what follows about
+    "default") of `table` (default: the package name), see `engines.postgres`; what follows about
     files is about the file engine.
 
     The file is a JSON object: `"version"` (the schema version), the fields, and last a
     `"#crc32"` checksum of the rest (a file written by hand or reformatted loads without it).
     Saves are durable and atomic, writers exclude each other through `<file>.lock`, and each
     save keeps the previous good file as `<file>.bak`. With `journal=True` an update appends
-    only what changed to `<file>.journal` (see `_files`). Symlinks on the path are followed
+    only what changed to `<file>.journal` (see `engines.files`). Symlinks on the path are followed
     at each operation, when the kernel's protected_symlinks rule would follow them.
     """
 

@@ -1,1 +1,1 @@
-"""Generated Python, computed in Python: the serializer, code blocks, and the template answers."""
+"""Generated Python computed in Python: code blocks, the model module, the template answers."""

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from .. import serializer
 from ..schema.text import escape_hidden
-from . import serializer
-from .serializer import INDENT, WIDTH, Node, identifier
+from ..serializer import INDENT, WIDTH, Node, identifier
 
 _WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 

@@ -8,7 +8,7 @@ only then splits the annotation (ruff's "right to left" layout of assignments).
 
 from __future__ import annotations
 
-from .serializer import (
+from ..serializer import (
     INDENT,
     Atom,
     Call,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .. import serializer
 from ..schema import Factory, Field, Schema, Value
 from ..schema.types import EMPTY_DICT, EMPTY_LIST, EMPTY_SET, FactoryCode, Import
-from . import serializer
+from ..serializer import INDENT, Call, Node, Prefixed
 from .blocks import free_text_comment
 from .declaration import declaration
-from .serializer import INDENT, Call, Node, Prefixed
 
 #: What every model module imports, besides what its fields need.
 _ALWAYS: tuple[Import, ...] = (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from ..schema import Factory, Field, Schema
+from ..schema.field_rules import rules_of
 from ..schema.text import escape_hidden
-from ..spec import rules_of
 
 _HEADER = (
     "# The state schema of this project. Edit it, set a new version, then run\n"
@@ -48,6 +48,8 @@ def spec_text(schema: Schema) -> str:
             f"  completed: {schema.progress.completed}",
             f"  failed: {schema.progress.failed}",
         ]
+    if schema.postgres:
+        lines.append("postgres: true")
     return "\n".join(lines) + "\n"
 
 

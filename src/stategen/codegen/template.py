@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import serializer
 from ..answers import to_answers
 from ..schema import Sampler, Schema
 from ..schema.reserved import RUNTIME_ERRORS
-from . import serializer
 from .model import model_code
 from .spec_text import spec_text
 

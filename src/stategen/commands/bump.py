@@ -10,33 +10,31 @@ leaves it exactly as it was.
 
 from __future__ import annotations
 
-import os
 import shlex
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import _git
 from .._copier import CURRENT_TEMPLATE
 from ..answers import to_answers
-from ..errors import ConflictError, DestinationError, PreconditionError, SpecError
-from ..evolve import Plan, Questioner, check_version, detect, fixture_for, write_migration
+from ..errors import ConflictError, PreconditionError, SpecError
+from ..evolve import Plan, Questioner, check_version, detect, write_migration
 from ..evolve.stubs import find_stubs
 from ..json_schema import json_schema_text
 from ..project import (
     SPEC_FILE,
     Layout,
     Project,
+    ReleaseFiles,
     SnapshotError,
     conflict_message,
+    copy_changes,
     read_snapshot,
+    scratch_clone,
     snapshot_text,
     update_project,
 )
-from ..schema import Schema
+from ..schema import Schema, SchemaVersion
 from ..spec import load_spec
 
 
@@ -113,21 +111,23 @@ def bump(
             "migration. Move it away (or delete it) and run `stategen bump` again."
         )
     regenerate = old != new
-    if not regenerate and not _missing_history_files(project):
+    if not regenerate and not project.release_files().missing():
         return BumpResult(project.root, plan, notes=_healed(project))
 
-    with _scratch_clone(project.root) as scratch:
+    with scratch_clone(project.root) as scratch:
         conflicts: tuple[str, ...] = ()
+        rendered: tuple[str, ...] = ()
         if regenerate:
             report = update_project(
                 scratch, source=source, data=to_answers(new), vcs_ref=CURRENT_TEMPLATE
             )
             conflicts = (*report.conflicts, *report.rejects)
+            rendered = report.notes
             if conflicts and not keep_conflicts:
                 raise ConflictError(_refusal(conflicts))
         written = _write_release(Layout(scratch, layout.package), old, new, plan)
         changes = _git.status(scratch)
-        _copy_changes(scratch, project.root, changes)
+        copy_changes(scratch, project.root, changes)
 
     ours = set(written)
     name = layout.relative(module)
@@ -140,7 +140,7 @@ def bump(
         migration=name if name in ours else None,
         stubs=tuple(stub.describe(name) for stub in stubs),
         conflicts=conflicts,
-        notes=_healed(project),
+        notes=(*_healed(project), *rendered),
     )
     if conflicts:
         what = f"regenerating the code from schema {new.version}"
@@ -173,21 +173,6 @@ def _refusal(conflicts: tuple[str, ...]) -> str:
 # -- what to release -------------------------------------------------------------------------
 
 
-def _missing_history_files(project: Project) -> list[str]:
-    """Files of released versions that are gone but can be made again: the fixture of each
-    older version, the JSON Schema of every version."""
-    layout, newest = project.layout, project.schema.version
-    missing = []
-    for version in project.schema.history:
-        paths = [layout.json_schema(version)]
-        if version != newest:
-            paths.append(layout.fixture(version))
-        gone = [path for path in paths if not path.exists()]
-        if gone and project.released(version) is not None:
-            missing += [layout.relative(path) for path in gone]
-    return missing
-
-
 def _write_release(staged: Layout, old: Schema, new: Schema, plan: Plan) -> list[str]:
     """Write snapshots, fixtures and the migration into the scratch clone; return their paths.
 
@@ -207,17 +192,16 @@ def _write_release(staged: Layout, old: Schema, new: Schema, plan: Plan) -> list
         write(staged.snapshot(old.version), snapshot_text(old))
     if new != old:
         write(staged.snapshot(new.version), snapshot_text(new))
-    for version in new.history:
-        if version == new.version:
-            schema: Schema | None = new
-        else:
-            schema = old if version == old.version else read_snapshot(staged, version)
-        if schema is None:
-            continue
-        if version != new.version and not staged.fixture(version).exists():
-            write(staged.fixture(version), fixture_for(schema))
-        if (schema is new and new != old) or not staged.json_schema(version).exists():
-            write(staged.json_schema(version), json_schema_text(schema))
+
+    def released(version: SchemaVersion) -> Schema | None:
+        if version in (new.version, old.version):
+            return new if version == new.version else old
+        return read_snapshot(staged, version)
+
+    for item in ReleaseFiles(staged, new.history, released).missing():
+        write(item.path, item.text)
+    if new != old:
+        write(staged.json_schema(new.version), json_schema_text(new))
     if new.version != old.version:
         write(staged.migration(old.version, new.version), write_migration(plan))
     return written
@@ -229,75 +213,3 @@ def _snapshot_differs(staged: Layout, schema: Schema) -> bool:
         return read_snapshot(staged, schema.version) != schema
     except SnapshotError:
         return True
-
-
-# -- the scratch clone ---------------------------------------------------------------------
-
-
-@contextmanager
-def _scratch_clone(project: Path) -> Iterator[Path]:
-    """A clone of the project's repository at HEAD plus the current stategen.yml, committed.
-
-    Yields the project's directory inside the clone; the clone is deleted afterwards.
-    """
-    top = _git.top_level(project)
-    inside = project.resolve().relative_to(top.resolve())
-    scratch = Path(tempfile.mkdtemp(prefix="stategen-bump-"))
-    try:
-        clone = scratch / "repo"
-        _git.run("clone", "--quiet", "--no-hardlinks", str(top), str(clone), cwd=scratch)
-        staged = clone / inside
-        shutil.copyfile(project / SPEC_FILE, staged / SPEC_FILE)
-        if _git.status(staged):
-            _git.run("add", SPEC_FILE, cwd=staged)
-            _git.run(
-                *_git.FIXED_OPTIONS,
-                *("commit", "--quiet", "--no-verify", "-m", "Edit the schema"),
-                cwd=staged,
-                env=_git.FIXED_IDENTITY,
-            )
-        yield staged
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _copy_changes(scratch: Path, project: Path, changes: list[_git.StatusEntry]) -> None:
-    """Copy changed files into the project: all staged next to their targets, then renamed.
-
-    A failure while staging removes what was staged, so the project is untouched.
-    """
-    staged: list[tuple[Path, Path]] = []
-    created: list[Path] = []
-    try:
-        for entry in changes:
-            source, target = scratch / entry.path, project / entry.path
-            if not source.exists():
-                continue
-            created += _make_directories(target.parent, project)
-            temporary = target.with_name(f".{target.name}.stategen-bump")
-            shutil.copy2(source, temporary)
-            staged.append((temporary, target))
-    except OSError as error:
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
-        for directory in reversed(created):
-            shutil.rmtree(directory, ignore_errors=True)
-        raise DestinationError(
-            f"cannot write into {project}: {error}; nothing was changed"
-        ) from None
-    for temporary, target in staged:
-        os.replace(temporary, target)
-    for entry in changes:
-        if not (scratch / entry.path).exists():
-            (project / entry.path).unlink(missing_ok=True)
-
-
-def _make_directories(directory: Path, root: Path) -> list[Path]:
-    """Create `directory` (under `root`); return the ones created, outermost first."""
-    missing: list[Path] = []
-    probe = directory
-    while probe != root and not probe.exists():
-        missing.append(probe)
-        probe = probe.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))

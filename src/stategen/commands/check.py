@@ -17,10 +17,17 @@ from typing import Any
 
 from ..codegen.drift import model_drift
 from ..errors import SpecError
-from ..evolve import Plan, check_version, detect, fixture_for
+from ..evolve import Plan, check_version, detect
 from ..evolve.stubs import Stub, defines_migrate, find_stubs
-from ..json_schema import json_schema_text
-from ..project import ANSWERS_FILE, Project, SnapshotError
+from ..project import (
+    ANSWERS_FILE,
+    Project,
+    SnapshotError,
+    drift_problem,
+    legacy_modules,
+    missing_manifest_note,
+    runtime_drift,
+)
 from ..schema import Schema, SchemaVersion
 from ..schema.model import history_problem
 from ..schema.version import edge_module
@@ -126,10 +133,10 @@ def check(root: Path) -> CheckReport:
         problems.append(f"{ANSWERS_FILE}: the schema history is broken: {problem}")
     pending = _pending(project, load_spec(project.layout.spec), problems)
     problems += _model_drift(project)
+    runtime_note = _runtime(project, problems)
     edges = tuple(_edge(project, a, b, problems, warnings) for a, b in pairwise(history))
     problems += _stray_modules(project, history)
-    warnings += _history_files(project, history)
-    warnings += _json_schemas(project, history)
+    warnings += project.release_files().warnings()
     return CheckReport(
         project=project.root,
         name=released.name,
@@ -139,8 +146,26 @@ def check(root: Path) -> CheckReport:
         edges=edges,
         problems=tuple(problems),
         warnings=tuple(warnings),
-        notes=(healed,) if healed else (),
+        notes=tuple(note for note in (healed, runtime_note) if note),
     )
+
+
+def _runtime(project: Project, problems: list[str]) -> str | None:
+    """The runtime against its manifest: a problem naming every file edited by hand, or the
+    note that no manifest records it."""
+    layout = project.layout
+    try:
+        drift = runtime_drift(layout)
+    except ValueError as error:
+        name = layout.relative(layout.runtime_manifest)
+        problems.append(f"{name}: cannot read the runtime manifest: {error}; run `stategen update`")
+        return None
+    if drift is None:
+        has_runtime = layout.runtime.is_dir() or legacy_modules(layout)
+        return missing_manifest_note(layout) if has_runtime else None
+    if drift:
+        problems.append(drift_problem(layout, drift))
+    return None
 
 
 def _model_drift(project: Project) -> list[str]:
@@ -233,61 +258,3 @@ def _stray_modules(project: Project, history: tuple[SchemaVersion, ...]) -> list
         for name in found
         if name not in edges
     ]
-
-
-def _history_files(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
-    """Warnings about the snapshots and fixtures of older versions.
-
-    A missing one is a warning (the tests catch missing fixtures), and so is a fixture that
-    is not the one its snapshot gives.
-    """
-    layout = project.layout
-    warnings = []
-    for old in history[:-1]:
-        snapshot, fixture = layout.relative(layout.snapshot(old)), layout.fixture(old)
-        try:
-            schema = project.released(old)
-        except SnapshotError as error:
-            warnings.append(str(error))
-            continue
-        if schema is None:
-            warnings.append(
-                f"no snapshot of schema {old} ({snapshot}): its changes cannot be listed and its "
-                "fixture cannot be made again; restore it from git history"
-            )
-        elif not fixture.exists():
-            warnings.append(
-                f"no fixture of schema {old} ({layout.relative(fixture)}): run "
-                "`stategen bump` to write it again from the snapshot"
-            )
-        elif fixture.read_text(encoding="utf-8") != fixture_for(schema):
-            warnings.append(
-                f"{layout.relative(fixture)} differs from the one its snapshot gives (edited by "
-                "hand?); the tests use it as it is"
-            )
-    return warnings
-
-
-def _json_schemas(project: Project, history: tuple[SchemaVersion, ...]) -> list[str]:
-    """Warnings about `schemas/<version>.schema.json`: missing, or not what the schema gives."""
-    layout = project.layout
-    warnings = []
-    for version in history:
-        path = layout.json_schema(version)
-        name = layout.relative(path)
-        try:
-            schema = project.released(version)
-        except SnapshotError:
-            continue  # _history_files reports it
-        if schema is None:
-            continue
-        if not path.exists():
-            warnings.append(
-                f"no JSON Schema of schema {version} ({name}): run `stategen bump` to write it"
-            )
-        elif path.read_text(encoding="utf-8") != json_schema_text(schema):
-            warnings.append(
-                f"{name} differs from the JSON Schema of {version}; write it again with "
-                f"`stategen schema --version {version} --output {name}`"
-            )
-    return warnings

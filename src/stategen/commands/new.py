@@ -10,12 +10,15 @@ from .._copier import copy_template
 from ..errors import DestinationError
 from ..json_schema import json_schema_text
 from ..project import (
-    Project,
+    Layout,
     chosen_source,
+    read_answers,
     refuse_uncommitted_template,
     rendering_answers,
     stategen_source,
+    write_manifest,
 )
+from ..schema import Schema
 from ..spec import parse_spec, read_spec_text
 
 
@@ -67,16 +70,22 @@ def new(
         defaults=not interactive,
         redirects=source.redirects,
     )
-    _write_json_schema(dest)
+    layout = Layout(dest.absolute(), schema.package)
+    _write_json_schema(layout, schema)
+    if layout.runtime.is_dir():
+        ref = str(read_answers(layout.root).get("_commit") or "")
+        try:
+            write_manifest(layout, ref)
+        except OSError as error:
+            raise DestinationError(f"cannot write the runtime manifest: {error}") from None
     return GeneratedProject(dest=dest, package=schema.package, state=schema.state)
 
 
-def _write_json_schema(dest: Path) -> None:
+def _write_json_schema(layout: Layout, schema: Schema) -> None:
     """The JSON Schema of the first version's state file (`stategen bump` adds the others)."""
-    project = Project.open(dest, "new")
-    path = project.layout.json_schema(project.schema.version)
+    path = layout.json_schema(schema.version)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json_schema_text(project.schema), encoding="utf-8")
+        path.write_text(json_schema_text(schema), encoding="utf-8")
     except OSError as error:
         raise DestinationError(f"cannot write {path}: {error.strerror or error}") from None

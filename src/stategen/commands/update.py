@@ -18,7 +18,9 @@ from ..project import (
     TemplateSource,
     UpdateReport,
     conflict_message,
+    inspect_update,
     local_tags,
+    restore_runtime,
     source_note,
 )
 from ..project import update_project as render_update
@@ -41,12 +43,16 @@ def update(root: Path, *, template: str | None = None, vcs_ref: str | None = Non
     if template is None and old == target:
         healed = project.heal_source()
         notes = (healed,) if healed else ()
-        return UpdateReport(dest=project.root, old_version=old, new_version=old, notes=notes)
+        restored = restore_runtime(project.layout, source, project.schema, vcs_ref=old)
+        if restored is None:
+            return UpdateReport(dest=project.root, old_version=old, new_version=old, notes=notes)
+        report = inspect_update(project.root, old_version=old, new_version=old)
+        return dataclasses.replace(report, notes=(*notes, *restored))
 
     report = render_update(project.root, source=source, vcs_ref=target)
     note = source_note(recorded, source)
     if note is not None:
-        report = dataclasses.replace(report, notes=(note,))
+        report = dataclasses.replace(report, notes=(note, *report.notes))
     if not report.clean:
         what = f"the update to template {report.new_version}"
         raise ConflictError(

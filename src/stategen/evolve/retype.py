@@ -21,8 +21,8 @@ from ..schema import (
     TupleOf,
     TypeExpr,
 )
+from ..schema.field_rules import rules_of
 from ..schema.types.literal import spelling
-from ..spec import rules_of
 from .hints import conversion_hint
 from .operations import (
     AddLiteralValue,

@@ -13,7 +13,6 @@ import textwrap
 from dataclasses import dataclass
 
 from ..codegen.blocks import Block, Function, Names, snake
-from ..codegen.serializer import WIDTH, Node, call, literal, name
 from ..schema import (
     Constrained,
     DictOf,
@@ -29,6 +28,7 @@ from ..schema import (
     named_types,
 )
 from ..schema.version import edge_module
+from ..serializer import WIDTH, Node, call, literal, name
 from .detector import Plan
 from .operations import ConvertValues, Operation, RenameField
 from .operations.base import REMOVE

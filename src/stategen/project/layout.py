@@ -6,6 +6,8 @@
 - `.stategen/schemas/<version>.json`: the schema of each released version, written by
   `stategen bump` (see `stategen.project.history`).
 - `src/<package>/model.py`: the model generated from the newest released schema.
+- `src/<package>/_runtime/`: stategen's runtime, replaced as a unit by `stategen update`;
+  `.stategen/runtime.json` records its files as generated (see `stategen.project.runtime`).
 - `tests/fixtures/<version>.json`: a sample state file of each older version.
 - `schemas/<version>.schema.json`: the JSON Schema of the state file of each released version.
 - `src/<package>/migrations/v<old>_to_v<new>.py`: the migration of each version edge.
@@ -23,6 +25,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 SNAPSHOT_DIR = Path(".stategen") / "schemas"
 FIXTURE_DIR = Path("tests") / "fixtures"
 JSON_SCHEMA_DIR = Path("schemas")
+RUNTIME_MANIFEST = Path(".stategen") / "runtime.json"
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,28 @@ class Layout:
         return self.root / ANSWERS_FILE
 
     @property
+    def package_dir(self) -> Path:
+        return self.root / "src" / self.package
+
+    @property
     def model(self) -> Path:
-        return self.root / "src" / self.package / "model.py"
+        return self.package_dir / "model.py"
+
+    @property
+    def manager(self) -> Path:
+        return self.package_dir / "manager.py"
 
     @property
     def migrations(self) -> Path:
-        return self.root / "src" / self.package / "migrations"
+        return self.package_dir / "migrations"
+
+    @property
+    def runtime(self) -> Path:
+        return self.package_dir / "_runtime"
+
+    @property
+    def runtime_manifest(self) -> Path:
+        return self.root / RUNTIME_MANIFEST
 
     def snapshot(self, version: SchemaVersion | str) -> Path:
         return self.root / SNAPSHOT_DIR / f"{version}.json"

@@ -18,6 +18,7 @@ from ..schema import Schema, SchemaVersion
 from .answers_file import read_answers, record_source
 from .history import released_schema
 from .layout import ANSWERS_FILE, SPEC_FILE, Layout
+from .release_files import ReleaseFiles
 from .source import TemplateSource, has_version, local_tags, resolve_source, source_note
 
 #: How many uncommitted files a refusal lists before it points at `git status`.
@@ -71,6 +72,10 @@ class Project:
     def released(self, version: SchemaVersion) -> Schema | None:
         """The schema of released `version` (None if its snapshot is gone); SnapshotError."""
         return released_schema(self.layout, self.schema, version)
+
+    def release_files(self) -> ReleaseFiles:
+        """The fixture and JSON Schema of every released version, as bump and check see them."""
+        return ReleaseFiles(self.layout, self.schema.history, self.released)
 
     def release(self, spec: Schema) -> Schema:
         """`spec` as the next release: the history grown by its version when that is new."""

@@ -7,20 +7,24 @@ disagree, and they name the stategen that renders (the generated CI installs tha
 
 from __future__ import annotations
 
+import dataclasses
 import shlex
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import _git
-from .._copier import update_template
+from .._copier import copy_template, update_template
 from .._template_source import stategen_requirement
 from ..answers import from_answers
 from ..codegen.template import template_answers
 from ..schema import Schema
 from .answers_file import read_answers
-from .layout import ANSWERS_FILE
+from .layout import ANSWERS_FILE, Layout
+from .runtime import Replaced, legacy_modules, replace_runtime, runtime_drift, write_manifest
 from .source import TemplateSource, prepared_answers
 
 
@@ -93,10 +97,18 @@ def update_project(
     reported, not raised. The caller has checked the preconditions; `allow_uncommitted`
     names tracked files whose uncommitted edits may stay (a bump's edited `stategen.yml`:
     Copier leaves it alone, it is in `_skip_if_exists`).
+
+    The runtime (`src/<package>/_runtime/`) is not merged: afterwards it is exactly the
+    template's, whatever the merge did to it, and its manifest is rewritten (see
+    `settle_runtime`); the report's notes name the hand edits that were discarded.
     """
     dest = dest.absolute()
     before = read_answers(dest)
     schema = from_answers({**before, **(data or {})}, file=dest / ANSWERS_FILE)
+    layout = Layout(dest, schema.package)
+    untouched = _runtime_as_generated(layout)
+    legacy = legacy_modules(layout)
+    had_postgres = _carries_postgres(layout)
     with (
         prepared_answers(dest, source),
         _git.hidden_from_status(dest, allow_uncommitted),
@@ -109,9 +121,91 @@ def update_project(
             redirects=source.redirects,
         )
     after = read_answers(dest)
-    return inspect_update(
-        dest, old_version=_text(before.get("_commit")), new_version=_text(after.get("_commit"))
+    new_version = _text(after.get("_commit"))
+    replaced = settle_runtime(
+        layout, source, schema, vcs_ref=new_version or "", rerender=not untouched, legacy=legacy
     )
+    report = inspect_update(dest, old_version=_text(before.get("_commit")), new_version=new_version)
+    notes = replaced.notes()
+    if had_postgres and not _carries_postgres(layout):
+        notes += (
+            "note: the project no longer carries the PostgreSQL engine (its spec does not say "
+            "`postgres: true`); to keep states in PostgreSQL, add `postgres: true` to "
+            "stategen.yml and run `stategen bump`",
+        )
+    return dataclasses.replace(report, notes=notes)
+
+
+def _carries_postgres(layout: Layout) -> bool:
+    """Whether the project holds the PostgreSQL engine (in either runtime layout)."""
+    flat = layout.package_dir / "_postgres.py"
+    return flat.is_file() or (layout.runtime / "engines" / "postgres").is_dir()
+
+
+def settle_runtime(
+    layout: Layout,
+    source: TemplateSource,
+    schema: Schema,
+    *,
+    vcs_ref: str,
+    rerender: bool = True,
+    legacy: tuple[str, ...] = (),
+) -> Replaced:
+    """Make the project's runtime the template's at `vcs_ref`, and record it in the manifest.
+
+    With `rerender`, the template is rendered afresh into a scratch directory and its
+    runtime replaces the project's (see `replace_runtime`). Without, the runtime is taken as
+    it is: the caller knows it is the template's (a merge over an untouched runtime). A
+    template version without a runtime folder (stategen 0.1.0's flat layout) is left alone.
+    """
+    replaced = Replaced()
+    if rerender:
+        with _fresh_render(source, schema, vcs_ref) as fresh:
+            runtime = Layout(fresh, layout.package).runtime
+            if not runtime.is_dir():
+                return replaced
+            replaced = replace_runtime(layout, runtime, legacy=legacy)
+    if layout.runtime.is_dir():
+        write_manifest(layout, vcs_ref)
+    return replaced
+
+
+def restore_runtime(
+    layout: Layout, source: TemplateSource, schema: Schema, *, vcs_ref: str
+) -> tuple[str, ...] | None:
+    """Put back the template's runtime at `vcs_ref` (the version the project is on) and
+    record it, unless the manifest says it is as generated already (then None); the notes."""
+    if _runtime_as_generated(layout):
+        return None
+    replaced = settle_runtime(
+        layout, source, schema, vcs_ref=vcs_ref, legacy=legacy_modules(layout)
+    )
+    recorded = f"Recorded the runtime in {layout.relative(layout.runtime_manifest)}."
+    return (*replaced.notes(), recorded) if layout.runtime.is_dir() else replaced.notes()
+
+
+def _runtime_as_generated(layout: Layout) -> bool:
+    """Whether the runtime is exactly what its manifest records (so a merge keeps it exact)."""
+    try:
+        drift = runtime_drift(layout)
+    except ValueError:
+        return False
+    return drift is not None and not drift
+
+
+@contextmanager
+def _fresh_render(source: TemplateSource, schema: Schema, vcs_ref: str) -> Iterator[Path]:
+    """The template at `vcs_ref` rendered for `schema` into a scratch directory."""
+    with tempfile.TemporaryDirectory(prefix="stategen-runtime-") as scratch:
+        dest = Path(scratch) / "project"
+        copy_template(
+            source.recorded,
+            dest,
+            data=rendering_answers(schema),
+            vcs_ref=vcs_ref or None,
+            redirects=source.redirects,
+        )
+        yield dest
 
 
 def inspect_update(dest: Path, *, old_version: str | None, new_version: str | None) -> UpdateReport:

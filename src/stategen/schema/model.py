@@ -115,6 +115,8 @@ class Schema:
     enums: Mapping[str, Enum] = field(default_factory=dict)
     records: Mapping[str, Record] = field(default_factory=dict)
     progress: Progress | None = None
+    #: Whether the generated project carries the PostgreSQL engine, its tests and psycopg.
+    postgres: bool = False
     history: tuple[SchemaVersion, ...] = ()
     #: The file it was read from, for messages; not part of the schema.
     source_file: str | None = field(default=None, compare=False)

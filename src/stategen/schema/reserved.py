@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-#: The error classes of the generated runtime (`errors.py`), all exported by the package.
-RUNTIME_ERRORS = (
-    "StateConfigError",
-    "StateCommitUnknownError",
-    "StateCorruptError",
-    "StateDatabaseError",
-    "StateError",
-    "StateLockTimeout",
-    "StateMigrationError",
-    "StateNotFoundError",
-    "StateReadError",
-    "StateReentryError",
-    "StateUnavailableError",
-    "StateUnsafePathError",
-    "StateValidationError",
-    "StateVersionError",
-    "StateWriteError",
+from .._runtime import errors as runtime_errors
+
+#: The error classes of the runtime (`_runtime/errors.py`), all exported by the generated
+#: package, by name: read from the classes themselves, so a new error cannot be left out.
+RUNTIME_ERRORS = tuple(
+    sorted(
+        name
+        for name, value in vars(runtime_errors).items()
+        if isinstance(value, type)
+        and issubclass(value, runtime_errors.StateError)
+        and value.__module__ == runtime_errors.__name__
+        and not name.startswith("_")
+    )
 )
 
 #: The public API of every generated package besides the spec's own types.

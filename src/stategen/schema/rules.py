@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from ..codegen import serializer
+from .. import serializer
 
 BOUNDS = ("ge", "gt", "le", "lt")
 LENGTHS = ("min_length", "max_length")

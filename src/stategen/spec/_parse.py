@@ -7,18 +7,39 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .._yaml import YamlList, YamlMap, YamlNode, YamlScalar, index, join, load_yaml, to_plain
-from ..schema import SCALARS, Default, DictOf, Field, ListOf, Progress, Record, Schema, TypeExpr
+from ..schema import (
+    SCALARS,
+    Default,
+    DictOf,
+    Field,
+    ListOf,
+    Progress,
+    Record,
+    Schema,
+    TypeExpr,
+    field_defaults,
+)
+from ..schema.field_rules import RULE_KEYS, RuleProblem, with_rules
+from ..schema.grammar import parse_type
 from ..schema.problem import Problem, show
 from ..schema.version import SchemaVersion
-from . import _defaults, _names
-from ._rules import RULE_KEYS, RuleProblem, with_rules
+from . import _names
 from ._samples import check_samples
 from ._source import check_text, check_values, read_spec_text
 from ._typedefs import FIELDS_HINT, Declared, RecordDraft, dependency_order, read_types
-from ._types import parse_type
 from ._walk import Entry, Walker, describe, is_null
 
-TOP_KEYS = ("name", "package", "state", "version", "description", "types", "fields", "progress")
+TOP_KEYS = (
+    "name",
+    "package",
+    "state",
+    "version",
+    "description",
+    "types",
+    "fields",
+    "progress",
+    "postgres",
+)
 FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from", *RULE_KEYS)
 PROGRESS_KEYS = ("items", "completed", "failed")
 
@@ -88,6 +109,7 @@ class _Parser:
             records=self.records,
             fields=fields,
             progress=self.progress(top.get("progress"), fields),
+            postgres=self.postgres(top.get("postgres")),
             source_file=None if file is None else str(file),
         )
         self.samples(schema)
@@ -215,11 +237,11 @@ class _Parser:
         if value is not None:
             with self.walker.at(value.value.line, value.path):
                 plain = to_plain(value.value)
-                return _defaults.from_value(expr, plain, self.declared.enums, self.records)
+                return field_defaults.from_value(expr, plain, self.declared.enums, self.records)
         if factory is not None:
             required = self.declared.required_field
             return self.walker.checked(
-                factory, lambda name: _defaults.from_factory(expr, name, required)
+                factory, lambda name: field_defaults.from_factory(expr, name, required)
             )
         return None
 
@@ -233,6 +255,23 @@ class _Parser:
         except RuleProblem as problem:
             line, where = _locate(node, path, problem.path)
             raise self.walker.error(line, where, str(problem)) from None
+
+    # postgres -----------------------------------------------------------------------------
+
+    def postgres(self, entry: Entry | None) -> bool:
+        """Whether the project carries the PostgreSQL engine (its tests, psycopg): off unless
+        `postgres: true`."""
+        if entry is None:
+            return False
+        value = entry.value
+        if isinstance(value, YamlScalar) and isinstance(value.value, bool):
+            return value.value
+        raise self.walker.error(
+            value.line,
+            entry.path,
+            f"postgres must be true or false, got {describe(value)}; set postgres: true "
+            "to keep states in PostgreSQL too, or leave the key out",
+        )
 
     # progress -----------------------------------------------------------------------------
 

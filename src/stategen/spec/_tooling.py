@@ -54,6 +54,7 @@ TOOLING_MODULES = frozenset(
         "test_codec",
         "test_concurrency",
         "test_constraints",
+        "test_contract",
         "test_corruption",
         "test_crash",
         "test_errors",

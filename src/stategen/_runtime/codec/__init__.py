@@ -1,7 +1,50 @@
-"""The codec: dataclasses ⇄ JSON-ready data, driven by the type hints, validating every value."""
+"""The codec: dataclasses ⇄ JSON-ready data, driven by the type hints, validating every value.
 
-from .codec import decode, encode, validate
-from .constraints import Constraints
-from .jsonvalue import JSON
+Its modules load at the first conversion, not when the package is imported: `decode`,
+`encode` and `validate` here hand over to `codec.codec`, and `JSON` and `Constraints` are
+imported when a model first names them.
+"""
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from .constraints import Constraints
+    from .jsonvalue import JSON
 
 __all__ = ["JSON", "Constraints", "decode", "encode", "validate"]
+
+T = TypeVar("T")
+
+
+def encode(obj: object) -> dict[str, Any]:
+    """`obj` (a dataclass instance) as JSON-ready data; raises StateValidationError."""
+    from .codec import encode
+
+    return encode(obj)
+
+
+def decode(cls: type[T], data: Mapping[str, Any]) -> T:
+    """A `cls` built from JSON data, every value checked; raises StateValidationError."""
+    from .codec import decode
+
+    return decode(cls, data)
+
+
+def validate(obj: object) -> None:
+    """Check every value of `obj` (a dataclass instance) exactly as a save would."""
+    from .codec import validate
+
+    validate(obj)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "JSON":
+        from .jsonvalue import JSON
+
+        return JSON
+    if name == "Constraints":
+        from .constraints import Constraints
+
+        return Constraints
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

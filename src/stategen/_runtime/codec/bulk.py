@@ -11,31 +11,20 @@ import json
 import math
 import operator
 import re
-from collections import deque
 from collections.abc import Callable
 from datetime import datetime
-from decimal import Decimal
-from itertools import repeat
 from typing import Any
-from uuid import UUID, SafeUUID
 
 from .conversion import INT_DIGITS, INT_HIGH, INT_LOW, Invalid
 
 Many = Callable[[list[Any]], list[Any]]
 
 
-class _Wrong(Invalid):
+class Wrong(Invalid):
     """A value of the list is wrong: never shown, the caller looks at each value again."""
 
     def __init__(self) -> None:
         super().__init__("a value is wrong")
-
-
-# UUID(text) parses the text again in Python; a UUID is its two slots, set here in C.
-_new = object.__new__
-_SET_INT = UUID.__dict__["int"].__set__
-_SET_SAFE = UUID.__dict__["is_safe"].__set__
-_UNKNOWN = SafeUUID.unknown
 
 
 def lines_matching(pattern: str) -> re.Pattern[str]:
@@ -43,7 +32,7 @@ def lines_matching(pattern: str) -> re.Pattern[str]:
     return re.compile(f"(?:(?:{pattern})\n)*")
 
 
-def _texts(values: list[Any], lines: re.Pattern[str]) -> None:
+def check_texts(values: list[Any], lines: re.Pattern[str]) -> None:
     """Raise unless every value is a plain str matching `lines`' pattern (one C pass each).
 
     A value holding a newline would read as two lines, each perhaps fine: the count of
@@ -52,10 +41,10 @@ def _texts(values: list[Any], lines: re.Pattern[str]) -> None:
     if not values:
         return
     if set(map(type, values)) != {str}:
-        raise _Wrong()
+        raise Wrong()
     text = "\n".join(values) + "\n"
     if text.count("\n") != len(values) or lines.fullmatch(text) is None:
-        raise _Wrong()
+        raise Wrong()
 
 
 def all_ints(values: Any) -> bool:
@@ -70,60 +59,26 @@ def all_finite_floats(values: Any) -> bool:
     return set(map(type, values)) <= {float} and math.isfinite(sum(values))
 
 
-def uuid_of(text: str) -> UUID:
-    """The UUID of canonical text (8-4-4-4-12 hex digits), as `UUID(text)` makes it."""
-    made: UUID = _new(UUID)
-    _SET_INT(made, int(text.replace("-", ""), 16))
-    _SET_SAFE(made, _UNKNOWN)
-    return made
-
-
-def uuids(lines: re.Pattern[str]) -> Many:
-    """UUIDs of texts that each match `lines`' pattern."""
-
-    def convert(values: list[Any]) -> list[Any]:
-        _texts(values, lines)
-        made = list(map(_new, repeat(UUID, len(values))))
-        hexes = map(str.replace, values, repeat("-"), repeat(""))
-        deque(map(_SET_INT, made, map(int, hexes, repeat(16))), maxlen=0)  # runs the map
-        deque(map(_SET_SAFE, made, repeat(_UNKNOWN)), maxlen=0)
-        return made
-
-    return convert
-
-
-def decimals(lines: re.Pattern[str]) -> Many:
-    """Decimals of texts that each match `lines`' pattern."""
-
-    def convert(values: list[Any]) -> list[Any]:
-        _texts(values, lines)
-        try:
-            return list(map(Decimal, values))
-        except ArithmeticError:  # an exponent beyond the decimal module's range
-            raise _Wrong() from None
-
-    return convert
-
-
 _ZONE = operator.attrgetter("tzinfo")
 
 
 def aware_datetimes(values: list[Any]) -> list[Any]:
     """ISO 8601 date-times, each with its UTC offset (a naive one is refused)."""
     if values and set(map(type, values)) != {str}:
-        raise _Wrong()
+        raise Wrong()
     try:
         moments = list(map(datetime.fromisoformat, values))
     except ValueError:
-        raise _Wrong() from None
+        raise Wrong() from None
     if None in map(_ZONE, moments):  # a naive one
-        raise _Wrong()
+        raise Wrong()
     return moments
 
 
 # An int as str(int) writes it: no "+", spaces, underscores, leading zeros or "-0", and no
 # more digits than Python reads back; such texts, joined by commas, are a JSON array's body.
-_INT_TEXT = f"(?:0|-?[1-9][0-9]{{0,{INT_DIGITS - 1}}})"
+# Not an f-string: its doubled braces would read as Jinja (the runtime holds none).
+_INT_TEXT = "(?:0|-?[1-9][0-9]{0," + str(INT_DIGITS - 1) + "})"
 _INT_TEXTS = re.compile(f"{_INT_TEXT}(?:,{_INT_TEXT})*")
 
 
@@ -132,14 +87,14 @@ def int_keys(values: list[Any]) -> list[Any]:
     if not values:
         return []
     if set(map(type, values)) != {str}:
-        raise _Wrong()
+        raise Wrong()
     text = ",".join(values)
     if text.count(",") != len(values) - 1 or _INT_TEXTS.fullmatch(text) is None:
-        raise _Wrong()
+        raise Wrong()
     try:
         numbers: list[Any] = json.loads(f"[{text}]")
     except ValueError:  # more digits than sys.set_int_max_str_digits allows
-        raise _Wrong() from None
+        raise Wrong() from None
     return numbers
 
 
@@ -148,10 +103,10 @@ def members(by_value: dict[str, Any]) -> Many:
 
     def convert(values: list[Any]) -> list[Any]:
         if values and set(map(type, values)) != {str}:
-            raise _Wrong()
+            raise Wrong()
         try:
             return list(map(by_value.__getitem__, values))
         except KeyError:
-            raise _Wrong() from None
+            raise Wrong() from None
 
     return convert

@@ -2,10 +2,10 @@
 
 Each class gets its converters compiled once from `typing.get_type_hints` and cached, so a
 load costs one dict lookup per field plus the checks; lists and dicts of scalars are checked
-and converted whole, at C speed (_bulk). Unknown keys are rejected: dropping them would
+and converted whole, at C speed (`bulk`). Unknown keys are rejected: dropping them would
 silently erase data (a typo in a hand edit, or fields added by other code) at the next save.
-The converters themselves live in _record_codec, _scalars, _containers, _keys and _jsonvalue;
-the rules of `Constraints` in _constraints.
+The converters themselves live in `records`, `scalars` (and `decimal_uuid`), `containers`,
+`keys` and `jsonvalue`; the rules of `Constraints` in `constraints`.
 """
 
 import dataclasses
@@ -14,18 +14,16 @@ import types
 import typing
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
-from uuid import UUID
 
 from ..errors import StateValidationError
-from .constraints import ORDERED, Constraints, compile_check
+from .constraints import Constraints, compile_check, ordered
 from .containers import constrained, dict_of, fixed_tuple, list_of, optional, set_of, tuple_of
 from .conversion import Converter, Invalid
 from .jsonvalue import JSON, JSON_CONVERTER, is_json_alias
-from .keys import KEYS, literal_keys
+from .keys import key_converter, literal_keys
 from .records import Field, record_converter
-from .scalars import SCALARS, enum_converter, literal_converter
+from .scalars import enum_converter, literal_converter, loaded_type, scalar
 
 __all__ = ["JSON", "Constraints", "decode", "encode", "validate"]
 
@@ -33,7 +31,7 @@ T = TypeVar("T")
 
 # Item types a set may hold, each with a defined order for the sorted save; enums and
 # literals are sorted in the order they were declared in.
-_SET_ITEMS = (str, int, float, bool, Decimal, UUID, date, timedelta)
+_SET_ITEMS = (str, int, float, bool, date, timedelta)  # and Decimal and UUID: `_set_item`
 
 
 def encode(obj: object) -> dict[str, Any]:
@@ -117,8 +115,9 @@ def _converter(annotation: Any) -> Converter:
     if origin is dict and len(args) == 2:
         return dict_of(_key(args[0]), _converter(args[1]))
     if origin is None and isinstance(annotation, type):
-        if annotation in SCALARS:
-            return SCALARS[annotation]
+        converter = scalar(annotation)
+        if converter is not None:
+            return converter
         if issubclass(annotation, enum.StrEnum):
             return enum_converter(annotation)
         if dataclasses.is_dataclass(annotation):
@@ -143,7 +142,7 @@ def _annotated(
             )
         if not isinstance(kind, type):
             raise TypeError(f"Constraints cannot apply to {annotation!r}")
-        converter = constrained(converter, compile_check(kind, rules), kind in ORDERED)
+        converter = constrained(converter, compile_check(kind, rules), ordered(kind))
     return converter
 
 
@@ -157,8 +156,9 @@ def _key(annotation: Any) -> Converter:
         return literal_keys(typing.get_args(annotation))
     if isinstance(annotation, type) and issubclass(annotation, enum.StrEnum):
         return enum_converter(annotation)
-    if annotation in KEYS:
-        return KEYS[annotation]
+    converter = key_converter(annotation)
+    if converter is not None:
+        return converter
     raise TypeError(
         f"unsupported dict key type {annotation!r}; keys may be str, int, UUID, date, "
         "an enum or a Literal of strings and integers"
@@ -171,6 +171,8 @@ def _set_item(annotation: Any) -> Converter:
     )
     if not (
         base in _SET_ITEMS
+        or loaded_type(base, "decimal", "Decimal")
+        or loaded_type(base, "uuid", "UUID")
         or typing.get_origin(base) is Literal
         or (isinstance(base, type) and issubclass(base, enum.StrEnum))
     ):

@@ -1,17 +1,24 @@
-"""`Constraints`, the marker that puts bounds, lengths and a pattern on a field's type
-(`Annotated[int, Constraints(ge=0)]`), and the check the codec compiles from it once."""
+"""`Constraints`, the marker of bounds, lengths and a pattern on a type, and its compiled check.
+
+The marker goes on a field's type (`Annotated[int, Constraints(ge=0)]`); the codec compiles
+the check from it once, when the class is first converted.
+"""
 
 import operator
 import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .conversion import Check, Converter, Invalid, describe
-from .scalars import SCALARS
+from .scalars import loaded_type, scalar
 
-Bound = int | float | str | Decimal | date | timedelta
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    Bound: TypeAlias = int | float | str | Decimal | date | timedelta
+else:  # the same, but without importing decimal to say so
+    Bound = int | float | str | date | timedelta
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,7 +43,7 @@ class Constraints:
     pattern: str | None = None
 
 
-ORDERED = (int, float, Decimal, date, datetime, timedelta)
+ORDERED = (int, float, date, datetime, timedelta)  # and Decimal: see `ordered`
 SIZED = (str, bytes, list, tuple, set, dict)
 _UNITS: dict[type, str] = {str: "character", bytes: "byte"}
 _COMPARE = {
@@ -45,6 +52,11 @@ _COMPARE = {
     "le": (operator.gt, "<="),
     "lt": (operator.ge, "<"),
 }
+
+
+def ordered(kind: Any) -> bool:
+    """Whether values of `kind` compare with `<` and so may have bounds."""
+    return kind in ORDERED or loaded_type(kind, "decimal", "Decimal")
 
 
 def compile_check(kind: type, rules: Constraints) -> Check:
@@ -57,7 +69,7 @@ def compile_check(kind: type, rules: Constraints) -> Check:
     """
     given = {spec.name for spec in fields(rules) if getattr(rules, spec.name) is not None}
     applicable = set()
-    if kind in ORDERED:
+    if ordered(kind):
         applicable |= set(_COMPARE)
     if kind in SIZED:
         applicable |= {"min_length", "max_length"}
@@ -68,7 +80,9 @@ def compile_check(kind: type, rules: Constraints) -> Check:
         raise TypeError(f"{wrong} cannot apply to {kind.__name__}")
     tests: list[Check] = []
     if given & set(_COMPARE):
-        tests += _bound_tests(kind, rules, SCALARS[kind])
+        converter = scalar(kind)
+        assert converter is not None  # every ordered kind is a scalar
+        tests += _bound_tests(kind, rules, converter)
     if "min_length" in given or "max_length" in given:
         tests += _length_tests(kind, rules.min_length, rules.max_length)
     if rules.pattern is not None:
@@ -119,8 +133,8 @@ def _bound(kind: type, name: str, bound: Any, scalar: Converter) -> Any:
     try:
         if type(bound) is kind:
             value = bound
-        elif kind is Decimal and type(bound) is int:
-            value = Decimal(bound)
+        elif type(bound) is int and loaded_type(kind, "decimal", "Decimal"):
+            value = kind(bound)
         else:
             value = scalar.decode(bound)
         scalar.encode(value)  # refuses what no value may be: NaN, a naive datetime …

@@ -1,5 +1,7 @@
-"""Converters of containers ⇄ JSON arrays and objects: list, tuple, set, dict and optional
-values, and values under a `Constraints` check."""
+"""Converters of containers ⇄ JSON arrays and objects: list, tuple, set, dict, optional.
+
+Values under a `Constraints` check are wrapped here too.
+"""
 
 from collections.abc import Callable
 from typing import Any

@@ -1,5 +1,7 @@
-"""What every converter shares: the converter pair, the error that collects a value's path,
-and short descriptions of wrong values that stay bounded however large or deep the value is."""
+"""What every converter shares: the converter pair, the error that collects a value's path.
+
+Also short descriptions of wrong values, which stay bounded however large or deep the value is.
+"""
 
 import json
 import math

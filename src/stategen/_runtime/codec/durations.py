@@ -11,6 +11,8 @@ _DURATION = re.compile(
     r"(-)?P(?=[0-9T])(?:([0-9]{1,20})D)?"
     r"(?:T(?=[0-9])(?:([0-9]{1,20})H)?(?:([0-9]{1,20})M)?(?:([0-9]{1,20})(?:\.([0-9]{1,6}))?S)?)?"
 )
+#: The text form, public: stategen writes it into the JSON Schema of a state file.
+DURATION_TEXT = _DURATION
 
 
 def format_duration(value: timedelta) -> str:

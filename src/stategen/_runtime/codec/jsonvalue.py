@@ -1,5 +1,7 @@
-"""`JSON`, the type of a field that holds any JSON value, and its converter: an iterative
-walk that checks and copies the value, to a bounded depth."""
+"""`JSON`, the type of a field that holds any JSON value, and its converter.
+
+The converter is an iterative walk that checks and copies the value, to a bounded depth.
+"""
 
 import math
 from typing import TYPE_CHECKING, Any, TypeAlias

@@ -10,7 +10,6 @@ import json
 import re
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from . import bulk as _bulk
 from .conversion import (
@@ -23,7 +22,7 @@ from .conversion import (
     describe,
     too_many_digits,
 )
-from .scalars import SCALARS
+from .scalars import SCALARS, loaded_type, scalar
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -64,9 +63,18 @@ def _decode_date(text: Any) -> date:
 KEYS: dict[type, Converter] = {
     str: SCALARS[str],
     int: Converter(NoFastPath, _decode_int, _encode_int, many=_bulk.int_keys),
-    UUID: SCALARS[UUID],  # its decoder takes the lowercase form only
     date: Converter(NoFastPath, _decode_date, SCALARS[date].encode),
 }
+
+
+def key_converter(kind: Any) -> Converter | None:
+    """The converter of the dict key type `kind`; None when no key may be of that type."""
+    converter = KEYS.get(kind)
+    if converter is None and loaded_type(kind, "uuid", "UUID"):
+        converter = scalar(kind)  # its decoder takes the lowercase form only
+        assert converter is not None  # a UUID is a scalar
+        KEYS[kind] = converter
+    return converter
 
 
 def literal_keys(values: tuple[Any, ...]) -> Converter:

@@ -70,7 +70,7 @@ def record_converter(cls: type, plan: list[Field]) -> Converter:
 def _columns(
     plan: list[Field], known: frozenset[str], build: Callable[..., Any]
 ) -> Callable[[list[Any]], list[Any]] | None:
-    """Decode a list of records field by field: each column whole (_bulk) where it can be.
+    """Decode a list of records field by field: each column whole (`bulk`) where it can be.
 
     Raises Invalid when any record is not an object of exactly the known fields, or any
     value is wrong; the caller then decodes record by record, which names the value.

@@ -1,16 +1,15 @@
-"""Converters of single values ⇄ their JSON form: numbers, text, bytes, UUIDs, decimals,
-dates, times, durations, enums and literals."""
+"""Converters of single values ⇄ their JSON form: numbers, text, bytes, dates, enums, literals.
 
-import base64
+Times and durations are here too; Decimal and UUID are in `decimal_uuid`, built on first use.
+"""
+
 import enum
 import json
 import math
-import re
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
 from typing import Any
-from uuid import UUID
 
 from . import bulk as _bulk
 from .conversion import (
@@ -24,13 +23,6 @@ from .conversion import (
     too_many_digits,
 )
 from .durations import format_duration, parse_duration
-
-# Digits with an optional sign, fraction and exponent, as str(Decimal) writes a finite value:
-# not the spaces, underscores, "+", "Infinity" or bare ".5" that Decimal() would also take.
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-# The one form str(UUID) writes, so a UUID has exactly one spelling (a set or a dict key
-# cannot hold the same UUID twice under two spellings).
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _as_str(value: Any) -> str:
@@ -66,39 +58,9 @@ def _as_bool(value: Any) -> bool:
     raise Invalid(f"expected a boolean, got {describe(value)}")
 
 
-def _decode_decimal(value: Any) -> Decimal:
-    if type(value) is str and _DECIMAL.fullmatch(value):
-        try:
-            return Decimal(value)
-        except ArithmeticError:  # an exponent beyond the decimal module's range
-            pass
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        raise Invalid(
-            f'expected a decimal as a string such as "10.50", got {describe(value)}; write it '
-            "in quotes: json.loads reads a JSON number as a binary float, which loses digits"
-        )
-    raise Invalid(f'expected a decimal as a string such as "10.50", got {describe(value)}')
-
-
-def _encode_decimal(value: Any) -> str:
-    if isinstance(value, Decimal) and value.is_finite():
-        return str(value)
-    raise Invalid(f"expected a finite Decimal, got {describe(value)}")
-
-
-def _decode_uuid(value: Any) -> UUID:
-    if type(value) is str and _UUID.fullmatch(value):
-        return _bulk.uuid_of(value)
-    raise Invalid("expected a UUID as lowercase hex in the form 8-4-4-4-12, got " + describe(value))
-
-
-def _encode_uuid(value: Any) -> str:
-    if isinstance(value, UUID):
-        return str(value)
-    raise Invalid(f"expected a UUID, got {describe(value)}")
-
-
 def _decode_bytes(value: Any) -> bytes:
+    import base64  # here, as in `_encode_bytes`: only a model with bytes fields needs it
+
     if isinstance(value, str):
         try:
             return base64.b64decode(value, validate=True)
@@ -108,6 +70,8 @@ def _decode_bytes(value: Any) -> bytes:
 
 
 def _encode_bytes(value: Any) -> str:
+    import base64
+
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     raise Invalid(f"expected bytes, got {describe(value)}")
@@ -198,18 +162,6 @@ SCALARS: dict[type, Converter] = {
     int: Converter(NoFastPath, _as_int, _as_int, _bulk.all_ints),
     float: Converter(NoFastPath, _as_float, _as_float, _bulk.all_finite_floats),
     bool: Converter(bool, _as_bool, _as_bool),
-    Decimal: Converter(
-        NoFastPath,
-        _decode_decimal,
-        _encode_decimal,
-        many=_bulk.decimals(_bulk.lines_matching(_DECIMAL.pattern)),
-    ),
-    UUID: Converter(
-        NoFastPath,
-        _decode_uuid,
-        _encode_uuid,
-        many=_bulk.uuids(_bulk.lines_matching(_UUID.pattern)),
-    ),
     bytes: Converter(NoFastPath, _decode_bytes, _encode_bytes),
     timedelta: Converter(NoFastPath, _decode_duration, _encode_duration),
     datetime: Converter(NoFastPath, _decode_datetime, _encode_datetime, many=_bulk.aware_datetimes),
@@ -220,6 +172,28 @@ SCALARS: dict[type, Converter] = {
         NoFastPath, _parse_iso(time.fromisoformat, "an ISO 8601 time string"), _encode_iso(time)
     ),
 }
+
+
+#: Scalar types whose converters are in `decimal_uuid`, by module and name.
+_LATER = (("decimal", "Decimal"), ("uuid", "UUID"))
+
+
+def loaded_type(kind: object, module: str, name: str) -> bool:
+    """Whether `kind` is the class `module.name`, without importing `module`: a hint that
+    names the class was evaluated, so its module is imported already if it is that class."""
+    found = sys.modules.get(module)
+    return found is not None and kind is getattr(found, name, None)
+
+
+def scalar(kind: Any) -> Converter | None:
+    """The converter of the scalar type `kind`; None when `kind` is not one."""
+    converter = SCALARS.get(kind)
+    if converter is None and any(loaded_type(kind, *later) for later in _LATER):
+        from .decimal_uuid import CONVERTERS
+
+        SCALARS.update(CONVERTERS)
+        converter = SCALARS.get(kind)
+    return converter
 
 
 def enum_converter(cls: type[enum.StrEnum]) -> Converter:

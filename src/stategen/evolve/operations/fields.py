@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
 from ...codegen.blocks import Block, item, snake
 from ...schema import DYNAMIC
 from ...schema.version import Bump

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...codegen import serializer
+from ... import serializer
 from ...codegen.blocks import Block
 from ...schema.version import Bump
 from ..classification import Classification

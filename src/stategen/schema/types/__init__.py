@@ -20,22 +20,15 @@ from .base import (
     encodable,
 )
 from .constrained import Constrained, constrain
-from .containers import (
-    EMPTY_DICT,
-    EMPTY_LIST,
-    EMPTY_SET,
-    DictOf,
-    FixedTuple,
-    ListOf,
-    Nullable,
-    SetOf,
-    TupleOf,
-)
+from .dicts import DictOf
 from .encoded import Bytes, DecimalType, Uuid
 from .literal import AnyJson, LiteralOf
 from .named import Named, named_types
+from .nullable import Nullable
 from .ordered import Ordered
 from .scalars import TRICKY_TEXT, Bool, Float, Int, Str
+from .sequences import FixedTuple, ListOf, SetOf, TupleOf
+from .sized import EMPTY_DICT, EMPTY_LIST, EMPTY_SET
 from .temporal import Date, DateTime, Duration, Time
 
 #: The types without parts, by their spelling in the spec.

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
-from ...codegen import serializer
+from ... import serializer
 from ..problem import Problem, describe_value
 from ..rules import Rules
 

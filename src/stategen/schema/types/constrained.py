@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
 from ..patterns import Pattern
 from ..problem import Problem, describe_value, show
 from ..rules import BOUNDS, KEYS, LENGTHS, SIGNS, Rules

@@ -11,16 +11,14 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
+from ..._runtime.codec.decimal_uuid import DECIMAL_TEXT, UUID_TEXT
 from ..problem import Problem, show
 from ..rules import LENGTHS, Rules
 from .base import DefaultCheck, Definitions, FactoryCode, Import, Sampler, TypeExpr
 from .ordered import Ordered
 from .scalars import Scalar, Str, lengths_schema
 
-# The one spelling `str(UUID)` writes, and the digits `str(Decimal)` writes for a finite value.
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _BASE64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 
 
@@ -37,7 +35,7 @@ class Uuid(Scalar):
         yield ("uuid", "UUID")
 
     def accepts(self, value: Any, definitions: Definitions) -> bool:
-        return isinstance(value, str) and _UUID.fullmatch(value) is not None
+        return isinstance(value, str) and UUID_TEXT.fullmatch(value) is not None
 
     def candidates(self, name: str, sampler: Sampler, rules: Rules) -> Iterator[Any]:
         first = {
@@ -50,7 +48,7 @@ class Uuid(Scalar):
             yield str(uuid.UUID(int=number))
 
     def default(self, value: Any, check: DefaultCheck) -> Any:
-        if isinstance(value, str) and re.fullmatch(_UUID.pattern, value, re.IGNORECASE):
+        if isinstance(value, str) and re.fullmatch(UUID_TEXT.pattern, value, re.IGNORECASE):
             return value.lower()
         raise Problem(
             f"the default {show(value)} is not a UUID in 8-4-4-4-12 hex, like "
@@ -68,7 +66,7 @@ class Uuid(Scalar):
         return FactoryCode("uuid4", "uuid4", (("uuid", "uuid4"),))
 
     def key_of(self, text: str) -> Any:
-        return text if _UUID.fullmatch(text) else None
+        return text if UUID_TEXT.fullmatch(text) else None
 
     def _widens_to(self, other: TypeExpr) -> bool:
         return isinstance(other, Str)
@@ -77,7 +75,7 @@ class Uuid(Scalar):
         return {"type": "string", "format": "uuid", **self.key_schema()}
 
     def key_schema(self) -> dict[str, Any]:
-        return {"pattern": f"^{_UUID.pattern}$"}
+        return {"pattern": f"^{UUID_TEXT.pattern}$"}
 
 
 class DecimalType(Ordered, Scalar):
@@ -131,7 +129,7 @@ class DecimalType(Ordered, Scalar):
         return isinstance(other, Str)
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^{_DECIMAL.pattern}$"}
+        return {"type": "string", "pattern": f"^{DECIMAL_TEXT.pattern}$"}
 
 
 class Bytes(Scalar):
@@ -194,7 +192,7 @@ class Bytes(Scalar):
 
 
 def _decimal(text: str) -> decimal.Decimal | None:
-    if not _DECIMAL.fullmatch(text):
+    if not DECIMAL_TEXT.fullmatch(text):
         return None
     try:
         value = decimal.Decimal(text)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
 from ..problem import Problem, show
 from ..rules import Rules
 from .base import (

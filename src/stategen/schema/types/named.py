@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
 from ..problem import Problem, describe_value, show
 from ..rules import Rules
 from .base import DefaultCheck, Definitions, FactoryCode, Import, Kind, Sampler, TypeExpr

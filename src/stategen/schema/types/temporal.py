@@ -7,50 +7,24 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ...codegen import serializer
+from ... import serializer
+from ..._runtime.codec import durations
 from ..problem import Problem, show
 from ..rules import Rules
 from .base import DefaultCheck, Definitions, FactoryCode, Import, Sampler
 from .ordered import Ordered
 from .scalars import Scalar
 
-#: ISO 8601 durations in days, hours, minutes and seconds, as the generated library reads them.
-_DURATION = re.compile(
-    r"(-)?P(?=[0-9T])(?:([0-9]{1,20})D)?"
-    r"(?:T(?=[0-9])(?:([0-9]{1,20})H)?(?:([0-9]{1,20})M)?(?:([0-9]{1,20})(?:\.([0-9]{1,6}))?S)?)?"
-)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_duration(text: Any) -> dt.timedelta | None:
-    """The timedelta an ISO 8601 duration means, or None for other text or values."""
-    match = _DURATION.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        return None
-    sign, days, hours, minutes, seconds, fraction = match.groups()
-    total = int(seconds or 0) + int(minutes or 0) * 60 + int(hours or 0) * 3_600
+    """The timedelta an ISO 8601 duration means, as the generated library reads it; None for
+    other text, values, or a duration beyond timedelta's range."""
     try:
-        value = dt.timedelta(int(days or 0), total, int((fraction or "0").ljust(6, "0")))
+        return durations.parse_duration(text) if isinstance(text, str) else None
     except OverflowError:
         return None
-    return -value if sign else value
-
-
-def format_duration(value: dt.timedelta) -> str:
-    """The shortest exact ISO 8601 form, as the generated library writes it (`PT0S` for none)."""
-    total = (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
-    seconds, micros = divmod(abs(total), 1_000_000)
-    minutes, second = divmod(seconds, 60)
-    hours, minute = divmod(minutes, 60)
-    days, hour = divmod(hours, 24)
-    clock = f"{hour}H" if hour else ""
-    clock += f"{minute}M" if minute else ""
-    if second or micros:
-        clock += f"{second}{f'.{micros:06d}'.rstrip('0') if micros else ''}S"
-    if not days and not clock:
-        return "PT0S"
-    sign = "-" if total < 0 else ""
-    return f"{sign}P{f'{days}D' if days else ''}{f'T{clock}' if clock else ''}"
 
 
 class DateTime(Ordered, Scalar):
@@ -243,7 +217,7 @@ class Duration(Ordered, Scalar):
         return parse_duration(value)
 
     def stored(self, ordered: Any) -> Any:
-        return format_duration(ordered)
+        return durations.format_duration(ordered)
 
     def preferred(self, name: str, sampler: Sampler) -> Any:
         number = sampler.number()
@@ -260,19 +234,20 @@ class Duration(Ordered, Scalar):
         return f"the bound {show(value)} is not an ISO 8601 duration like 'PT30S' or 'P1DT2H'"
 
     def default(self, value: Any, check: DefaultCheck) -> Any:
-        length = parse_duration(value)
-        if length is None and isinstance(value, str) and _DURATION.fullmatch(value):
+        try:
+            length = durations.parse_duration(value) if isinstance(value, str) else None
+        except OverflowError:
             raise Problem(
                 f"the default {show(value)} is out of range: a duration is at most "
                 f"{dt.timedelta.max.days} days"
-            )
+            ) from None
         if length is None:
             raise Problem(
                 f"the default {show(value)} is not an ISO 8601 duration in days, hours, "
                 "minutes and seconds, like 'PT30S' or 'P1DT2H' (years and months have no "
                 "fixed length)"
             )
-        return format_duration(length)
+        return durations.format_duration(length)
 
     def python(self, value: Any, definitions: Definitions) -> serializer.Node:
         length = parse_duration(value)
@@ -280,7 +255,7 @@ class Duration(Ordered, Scalar):
         return timedelta_call(length)
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^(?:{_DURATION.pattern})$"}
+        return {"type": "string", "pattern": f"^(?:{durations.DURATION_TEXT.pattern})$"}
 
 
 def timedelta_call(length: dt.timedelta) -> serializer.Call:

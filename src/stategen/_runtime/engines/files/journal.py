@@ -1,5 +1,6 @@
-"""The journal file beside a snapshot: opened safely, read from where a reader stopped, and
-appended to durably in space allocated ahead.
+"""The journal file beside a snapshot: opened safely, read on, appended to durably.
+
+A reader reads on from where it stopped; an append writes in space allocated ahead.
 
 The file is `<state file>.journal`: `_records.MAGIC`, then records. It is created whole
 (header written, space allocated, synced, then renamed into place and the directory synced)

@@ -6,17 +6,10 @@ from dataclasses import dataclass
 
 from ...errors import StateConfigError
 
-#: What a location must start with to name a PostgreSQL database (libpq accepts both).
-SCHEMES = ("postgresql://", "postgres://")
 #: A table name: lower-case letters, digits and underscores, short enough for PostgreSQL's
 #: 63-byte limit once "_history" is added.
 _TABLE = re.compile(r"[a-z_][a-z0-9_]{0,54}")
 _KEY_MAX = 1000
-
-
-def is_url(location: object) -> bool:
-    """Whether `location` is a PostgreSQL URL rather than a file path."""
-    return isinstance(location, str) and location.startswith(SCHEMES)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,8 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
-import filelock
-
-if not hasattr(filelock, "lock_descriptor"):  # added in filelock 3.30
-    raise ImportError(
-        f"this state library needs filelock 3.30 or later (found {filelock.__version__}); "
-        "run: python -m pip install -U filelock"
-    )
 from ....errors import (
     StateError,
     StateLockTimeout,
@@ -47,6 +41,25 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
+
+
+_filelock: ModuleType | None = None
+
+
+def _primitives() -> ModuleType:
+    """filelock, imported when a lock is first taken: it loads `logging`, which a program
+    that only reads its state never needs."""
+    global _filelock
+    if _filelock is None:
+        import filelock
+
+        if not hasattr(filelock, "lock_descriptor"):  # added in filelock 3.30
+            raise ImportError(
+                f"this state library needs filelock 3.30 or later (found {filelock.__version__});"
+                " run: python -m pip install -U filelock"
+            )
+        _filelock = filelock
+    return _filelock
 
 
 class StateLock:
@@ -93,7 +106,7 @@ class StateLock:
             finally:
                 self._owner = None
                 with contextlib.suppress(OSError):
-                    filelock.unlock_descriptor(fd)
+                    _primitives().unlock_descriptor(fd)
         finally:
             self._mutex.release()
 
@@ -128,11 +141,11 @@ class StateLock:
             try:
                 found = directory.lstat(name)
             except OSError as error:
-                filelock.unlock_descriptor(fd)
+                _primitives().unlock_descriptor(fd)
                 raise StateWriteError(data_path, error) from error
             if found is not None and (found.st_dev, found.st_ino) == (device, inode):
                 return fd
-            filelock.unlock_descriptor(fd)
+            _primitives().unlock_descriptor(fd)
             self.forget()
         raise StateWriteError(
             data_path,
@@ -158,7 +171,7 @@ def _take(
     """Lock `fd`, polling until `deadline` (None: for ever)."""
     try:
         # filelock's primitive on our own descriptor: the one place it is used.
-        while not filelock.lock_descriptor(fd, blocking=False):
+        while not _primitives().lock_descriptor(fd, blocking=False):
             if deadline is not None and time.monotonic() >= deadline:
                 raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
             time.sleep(_POLL_INTERVAL)

@@ -6,9 +6,7 @@ long name still gets its own short, stable sidecar names instead of failing at i
 save.
 """
 
-import hashlib
 import os
-import secrets
 
 #: Marks the temp files of a save in progress (or of one killed mid-write, to be swept).
 TEMP_MARKER = ".stategen-tmp-"
@@ -33,7 +31,7 @@ def temp_prefix(name: str, limit: int) -> str:
 
 def temp_name(prefix: str) -> str:
     """A new, unpredictable temp file name starting with `prefix`."""
-    return prefix + secrets.token_hex(_RANDOM_BYTES)
+    return prefix + os.urandom(_RANDOM_BYTES).hex()  # what secrets.token_hex does
 
 
 def _fit(name: str, suffix: str, limit: int) -> str:
@@ -42,6 +40,8 @@ def _fit(name: str, suffix: str, limit: int) -> str:
         return whole
     # "<head>~<hash>": the hash tells apart long names that share a head. fsdecode/fsencode
     # round-trip any bytes, so a multi-byte character cut in half still counts its bytes.
+    import hashlib  # here: only a name too long for its directory needs it
+
     digest = hashlib.sha256(os.fsencode(name)).hexdigest()[:_HASH_CHARS]
     room = max(0, limit - len(os.fsencode(suffix)) - len(digest) - 1)
     head = os.fsdecode(os.fsencode(name)[:room])

@@ -1,5 +1,7 @@
-"""A state file is a regular file: read one without blocking and within its size, refuse
-anything else, and refuse a save that could not replace what stands at one of its names.
+"""A state file is a regular file: read one safely, refuse anything else at a state's names.
+
+A regular file is read without blocking and within its size; anything else is refused, and
+so is a save that could not replace what stands at one of its names.
 
 A FIFO's open blocks for ever and a character device reads without end, so a name is
 checked with lstat before it is opened (with O_NONBLOCK and O_NOFOLLOW), and again with fstat

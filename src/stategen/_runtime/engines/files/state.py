@@ -1,0 +1,270 @@
+"""`StateFiles`: one state's files, read (see `reading`) and written, under one mutex and cache.
+
+Every engine reads both layouts: a snapshot alone, or a snapshot that names a generation
+(`"#generation"`) plus the records of that generation in `<file>.journal`. The mode only
+decides how this engine writes. In snapshot mode every change replaces the snapshot (and a
+journal it supersedes is removed). In journal mode a change is one record appended to the
+journal and synced; when the journal is full, the state is folded into a new snapshot with
+a new generation, and the journal starts again empty.
+"""
+
+import contextlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ... import patch as _patch
+from ...errors import StateCorruptError, StateError, StateValidationError, StateWriteError
+from ...storage import GOOD, Previous, Stored
+from . import document as _document
+from . import journal as _journal
+from . import records as _records
+from . import snapshot as _snapshot
+from .cache import HOLD, Cache
+from .failing import refused
+from .fs.lock import StateLock, lock_for
+from .fs.regular import open_regular, refuse_unless_regular
+from .fs.temps import Temps, sweep
+from .journal import JournalFile
+from .reading import Held, Reader
+
+# Built once: json.dumps with any keyword argument builds a new encoder on every call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+class StateFiles(Reader):
+    """The state kept at `path`, read and written; `journal`: write changes as records.
+
+    The one object behind a `FileEngine` and its sessions: they are views on it.
+    """
+
+    _lock: StateLock | None = None
+
+    @contextmanager
+    def locked(self, timeout: float | None) -> Iterator[Held]:
+        """The file's lock held, and where a session works; StateLockTimeout after `timeout`."""
+        with self.place(writing=True) as place:
+            directory = place.directory
+            assert directory is not None  # place(writing=True) made it
+            names = self.names(directory, place.name)
+            # Kept: the process's one lock of this file lives while a manager of it does.
+            lock = self._lock = lock_for(directory, names.lock, self.path)
+            with lock.held(directory, names.lock, self.path, timeout) as lock_fd:
+                temps = Temps(lock_fd, directory, names.temp_prefix)
+                try:
+                    temps.remove_leftovers(self.owners(directory, place.name))
+                except OSError as error:
+                    refused(StateWriteError, self.path, error)
+                try:
+                    yield Held(directory, place.name, names, temps)
+                finally:
+                    try:
+                        temps.done()
+                    except OSError as error:
+                        refused(StateWriteError, self.path, error)
+
+    def replace(
+        self, held: Held, version: str, fields: dict[str, Any], previous: Previous
+    ) -> Stored:
+        """`Session.replace`."""
+        with self.mutex, self.writing:
+            cache = self.cache
+            if previous.good and cache is not None and cache.sequence:
+                # Fold the journal first, so the generation kept as the backup is whole.
+                self._write_snapshot(held, cache.stored, GOOD)
+            return self._write_snapshot(held, Stored(version, fields), previous)
+
+    def update(self, held: Held, fields: dict[str, Any]) -> None:
+        """`Session.update`."""
+        with self.mutex:
+            cache = self.cache
+            assert cache is not None  # current() returned the state this changes
+            if self._appending(cache):
+                self.apply(held, lambda stored: _patch.diff(stored.fields, fields))
+            elif not _patch.same(cache.stored.fields, fields):
+                self.replace(held, _version_of(cache.stored), fields, GOOD)
+
+    def apply(self, held: Held, change: Callable[[Stored], Sequence[_patch.Op]]) -> None:
+        """`Session.apply`."""
+        with self.mutex, self.writing:
+            cache = self.cache
+            assert cache is not None  # current() returned the state this changes
+            stored = cache.stored
+            ops = change(stored)
+            if not ops:
+                return
+            try:
+                if self._appending(cache):
+                    self._append(held, cache, ops)
+                    return
+                if cache.sequence:
+                    self._write_snapshot(held, stored, GOOD)  # fold first, as replace() does
+                stored.apply(ops)
+                self._write_snapshot(held, stored, GOOD)
+            except _patch.PatchError as error:
+                self.drop()
+                raise StateValidationError("", f"the change does not apply: {error}") from None
+            except BaseException:
+                self.drop()  # the cached state may be ahead of the files now
+                raise
+
+    def compact(self, held: Held) -> bool:
+        """`Session.compact`."""
+        with self.mutex, self.writing:
+            cache = self.cache
+            if cache is None:
+                return False
+            stale = not self.journal and cache.journal is not None
+            if not cache.sequence and not stale:
+                return False
+            self._write_snapshot(held, cache.stored, GOOD)
+            return True
+
+    def tidy(self, held: Held) -> int:
+        """`Session.tidy`."""
+        with self.writing:
+            owners = self.owners(held.directory, held.name)()
+            return sweep(held.directory, held.temps.prefix, owners)
+
+    # Writing ----------------------------------------------------------------------------
+
+    def _appending(self, cache: Cache) -> bool:
+        """Whether a change to the cached state goes into the journal (else a snapshot)."""
+        return self.journal and cache.generation is not None
+
+    def _append(self, held: Held, cache: Cache, ops: Sequence[_patch.Op]) -> None:
+        """One record with `ops`, synced; or, when the journal is full, a new snapshot."""
+        assert cache.generation is not None
+        try:
+            payload = _ENCODER.encode(ops).encode("utf-8")
+        except (ValueError, RecursionError, UnicodeEncodeError) as error:
+            raise StateValidationError("", f"the change cannot be written: {error}") from None
+        generation = _records.generation_bytes(cache.generation)
+        record = _records.frame(generation, cache.sequence, payload)
+        journal = self._journal_for_append(held, cache)
+        cache.stored.apply(ops)
+        if cache.end + len(record) > journal.size:
+            self._write_snapshot(held, cache.stored, GOOD)  # full: fold the change in
+            return
+        journal.append(cache.end, record)
+        cache.end += len(record)
+        cache.sequence += 1
+
+    def _journal_for_append(self, held: Held, cache: Cache) -> JournalFile:
+        """The journal, writable, with no torn tail: made now if there is none."""
+        room = _journal.capacity(len(cache.raw))
+        journal = cache.journal
+        name = held.names.journal
+        if journal is None:
+            journal = JournalFile.create(
+                held.directory, name, self.path, temps=held.temps, like=cache.status, size=room
+            )
+            cache.journal, cache.end, cache.sequence = journal, _records.START, 0
+            cache.scanned, cache.torn = True, False
+        elif not journal.writable:
+            reopened = JournalFile.open(
+                held.directory, name, self.path, cache.status.st_uid, writing=True
+            )
+            if reopened is None or not os.path.samestat(reopened.status, journal.status):
+                raise StateCorruptError(journal.path, "the journal was replaced while in use")
+            journal.close()
+            cache.journal = journal = reopened
+        if cache.torn:
+            journal.cut(cache.end, max(room, cache.end))
+            cache.torn = False
+        return journal
+
+    def _write_snapshot(self, held: Held, stored: Stored, previous: Previous) -> Stored:
+        """Write `stored` as the new snapshot and make it the cache; the caller holds `mutex`."""
+        directory, name = held.directory, held.name
+        generation = _records.new_generation() if self.journal else None
+        try:
+            data = _document.serialize(_version_of(stored), stored.fields, generation)
+        except RecursionError:
+            raise StateValidationError("", "the state is nested too deeply to save") from None
+        except ValueError as error:  # e.g. an integer too long to write as text
+            raise StateValidationError("", str(error)[:200]) from None
+        journal_name = held.names.journal
+        now = _snapshot.current(directory, name, self.path)
+        cache = self.cache
+        keep = []
+        if now is not None:
+            # Only the file the cached state was read from can be the good one: anything
+            # else was changed in place behind the library's back.
+            known = cache is not None and now.raw is not None and now.raw == cache.raw
+            good = previous.good and known
+            suffixes = [".bak"] if good else [".corrupt"]
+            if good and previous.version is not None:
+                suffixes.append(f".v{previous.version}.bak")
+            keep = [_snapshot.Kept(name, now, suffix) for suffix in suffixes]
+            if not previous.good:
+                keep += self._journal_kept_aside(held, journal_name)
+        _snapshot.replace(directory, name, data, self.path, temps=held.temps, now=now, keep=keep)
+        journal = cache.journal if cache is not None else None
+        self.cache = None
+        if cache is not None:
+            cache.journal = None  # handed to the new cache, or closed below
+            cache.close()
+        if len(keep) > 1 and keep[-1].source == journal_name:
+            # The journal now also lives on as `.journal.corrupt`: emptying it in place
+            # would empty that too. A new one is made at the next update.
+            if journal is not None:
+                journal.close()
+                journal = None
+            with contextlib.suppress(FileNotFoundError):
+                directory.unlink(journal_name)
+        return self._cache_written(held, stored, data, generation, journal)
+
+    def _cache_written(
+        self,
+        held: Held,
+        stored: Stored,
+        data: bytes,
+        generation: str | None,
+        journal: JournalFile | None,
+    ) -> Stored:
+        """Make the snapshot just written the cache, and start its journal afresh."""
+        directory, name, journal_name = held.directory, held.name, held.names.journal
+        try:
+            fd, status = open_regular(directory, name, self.path)
+        except OSError:  # written, but not readable by us (a mode kept from the old file)
+            if journal is not None:
+                journal.close()
+            return stored
+        if not HOLD:
+            os.close(fd)
+        cache = Cache(fd if HOLD else None, status, data, generation, stored)
+        self.cache = cache
+        # The old journal's records are of another generation now, so they never apply
+        # again: what follows only frees its space, and may fail without harm.
+        try:
+            if journal is None:
+                journal = JournalFile.open(
+                    directory, journal_name, self.path, status.st_uid, writing=True
+                )
+            if journal is not None and self.journal:
+                journal.reset(_journal.capacity(len(data)))
+                cache.journal, cache.scanned = journal, True
+            elif journal is not None:
+                journal.close()  # superseded by a snapshot without a journal
+                directory.unlink(journal_name)
+        except (StateError, OSError):
+            if journal is not None and cache.journal is None:
+                journal.close()
+        return stored
+
+    def _journal_kept_aside(self, held: Held, journal_name: str) -> list[_snapshot.Kept]:
+        """The journal of a damaged state, to keep aside with it (as `.journal.corrupt`)."""
+        found = held.directory.lstat(journal_name)
+        if found is None:
+            return []
+        refuse_unless_regular(held.directory, journal_name, found, self.path, kept=True)
+        return [_snapshot.Kept(journal_name, _snapshot.Current(found, None), ".corrupt")]
+
+
+def _version_of(stored: Stored) -> str:
+    if stored.version is None:
+        raise StateValidationError("", "a state to write needs its schema version")
+    return stored.version

@@ -1,0 +1,96 @@
+"""The PostgreSQL engine's SQL: its two tables, and each statement with their names filled in.
+
+A row per key holds the fields (`jsonb`), the schema version, a generation (one more at each
+write) and `updated_at`. Each write first copies the row it replaces into the history table,
+marked good (the backup) or not (a damaged state kept aside), and trims that key's history
+to its newest `HISTORY` rows, all in one statement. Trimming is done at every `HISTORY`th
+generation only (a key keeps fewer than twice HISTORY rows): each write costs less. A row
+a migration replaced (`upgrade`) is never trimmed, as a file's `.v<version>.bak` is kept.
+"""
+
+from .connection import import_psycopg
+from .url import Place
+
+#: How many replaced generations each key keeps in the history table.
+HISTORY = 5
+
+_SCHEMA = """\
+CREATE TABLE IF NOT EXISTS {table} (
+    key text PRIMARY KEY,
+    version text,
+    generation bigint NOT NULL DEFAULT 0,
+    document jsonb,
+    updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS {history} (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key text NOT NULL,
+    generation bigint NOT NULL,
+    version text,
+    document jsonb NOT NULL,
+    good boolean NOT NULL,
+    upgrade boolean NOT NULL DEFAULT false,
+    kept_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS {history_index} ON {history} (key, id);"""
+
+_LOCK_ROW = """\
+SELECT generation, generation = %(known)s, version,
+       CASE WHEN generation = %(known)s THEN NULL ELSE document END
+FROM {table} WHERE key = %(key)s FOR UPDATE"""
+_PLACEHOLDER = "INSERT INTO {table} (key) VALUES (%(key)s) ON CONFLICT (key) DO NOTHING"
+_WRITE = """\
+WITH kept AS (
+    INSERT INTO {history} (key, generation, version, document, good, upgrade)
+    SELECT key, generation, version, document, %(good)s, %(upgrade)s FROM {table}
+    WHERE key = %(key)s AND document IS NOT NULL
+), trimmed AS (
+    DELETE FROM {history} WHERE %(trim)s AND key = %(key)s AND NOT upgrade AND id <= (
+        SELECT id FROM {history} WHERE key = %(key)s AND NOT upgrade
+        ORDER BY id DESC OFFSET %(keep)s LIMIT 1)
+)
+UPDATE {table} SET document = %(document)s::jsonb, version = %(version)s,
+    generation = generation + 1, updated_at = now()
+WHERE key = %(key)s RETURNING generation"""
+_READ = "SELECT generation, version, document FROM {table} WHERE key = %(key)s"
+_READ_GENERATION = "SELECT generation FROM {table} WHERE key = %(key)s"
+_EXISTS = "SELECT document IS NOT NULL FROM {table} WHERE key = %(key)s"
+_BACKUP = """\
+SELECT version, document FROM {history} WHERE key = %(key)s AND good ORDER BY id DESC LIMIT 1"""
+
+
+class Statements:
+    """Each statement of the engine for the tables of `place`, as bytes for psycopg."""
+
+    __slots__ = (
+        "backup",
+        "exists",
+        "lock_row",
+        "placeholder",
+        "read",
+        "read_generation",
+        "schema",
+        "write",
+    )
+
+    def __init__(self, place: Place) -> None:
+        sql = import_psycopg().sql
+        names = {
+            "table": sql.Identifier(place.table),
+            "history": sql.Identifier(place.history),
+            "history_index": sql.Identifier(f"{place.history}_key"),
+        }
+
+        def statement(template: str) -> bytes:
+            # Identifiers are quoted by psycopg; the values stay %(name)s parameters.
+            query: bytes = sql.SQL(template).format(**names).as_bytes(None)
+            return query
+
+        self.schema = statement(_SCHEMA)
+        self.lock_row = statement(_LOCK_ROW)
+        self.placeholder = statement(_PLACEHOLDER)
+        self.write = statement(_WRITE)
+        self.read = statement(_READ)
+        self.read_generation = statement(_READ_GENERATION)
+        self.exists = statement(_EXISTS)
+        self.backup = statement(_BACKUP)
