@@ -71,7 +71,7 @@ BATCH_ANSWERS = {
             "failed": "failed",
             "failed_is_dict": True,
         },
-        "postgres": True,
+        "postgres": False,
     },
 }
 

@@ -6,7 +6,38 @@ raw error would have been: `except PermissionError` catches a StateWriteError fo
 
 import errno
 import os
+import re
 from typing import Any, ClassVar
+
+#: At most this many characters of one text a caller gave (a path, a field, a key) in a
+#: message, and of a whole message: the middle of a longer one is left out.
+_PIECE = 300
+_MESSAGE = 2000
+#: Characters a terminal obeys rather than shows (C0, DEL, C1, line and bidi controls).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: How a location naming a database row starts (else it is a file's path).
+_DATABASE = ("postgresql://", "postgres://")
+
+
+def shown(text: object, limit: int = _PIECE) -> str:
+    """`text` as a message may show it: control characters escaped (`\\x1b`), and at most
+    `limit` characters, the middle of a longer text left out. Every message goes through it."""
+    text = _CONTROL.sub(_escaped, str(text))
+    if len(text) > limit:
+        half = (limit - 5) // 2
+        text = f"{text[:half]} ... {text[-half:]}"
+    return text
+
+
+def _escaped(match: "re.Match[str]") -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _in_database(path: object) -> bool:
+    """Whether `path` names a database row (a PostgreSQL URL) rather than a file."""
+    return isinstance(path, str) and path.startswith(_DATABASE)
+
 
 # (library class, builtin class) -> the class that is both; made once, on first use.
 _BOTH: dict[tuple[type, type], type] = {}
@@ -48,6 +79,9 @@ def _restore(
 class StateError(Exception):
     """Base class of every error raised by this library."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message, _MESSAGE))
+
     def __reduce__(self) -> tuple[Any, ...]:
         # Errors raised in worker processes (multiprocessing) must pickle intact, and a class
         # made to match an errno is rebuilt from the class it was made from.
@@ -71,6 +105,7 @@ class _FromTheSystem(StateError, OSError):
 
     def _describe(self, path: os.PathLike[str] | str, message: str, filename: Any) -> None:
         self.path = path
+        message = shown(message, _MESSAGE)
         self.strerror = message
         self.filename = filename
         self.args = (self.errno, message)
@@ -88,7 +123,11 @@ class StateNotFoundError(_FromTheSystem, FileNotFoundError):
         return errno.ENOENT
 
     def __init__(self, path: os.PathLike[str] | str) -> None:
-        self._describe(path, f"{path}: no state file here yet; save a state first", path)
+        if _in_database(path):
+            message = f"{shown(path)}: nothing saved here yet; save a state first"
+        else:
+            message = f"{shown(path)}: no state file here yet; save a state first"
+        self._describe(path, message, path)
 
 
 class StateCorruptError(StateError, ValueError):
@@ -97,8 +136,9 @@ class StateCorruptError(StateError, ValueError):
     def __init__(
         self, path: os.PathLike[str] | str, reason: str, *, field: str | None = None
     ) -> None:
+        what = "row" if _in_database(path) else "file"
         super().__init__(
-            f"{path}: corrupt state file ({reason}); the file was left untouched, "
+            f"{shown(path)}: corrupt state {what} ({reason}); the {what} was left untouched, "
             "recover() restores the last good state"
         )
         self.path = path
@@ -116,9 +156,10 @@ class StateVersionError(StateError):
         supported_version: str,
         reason: str,
     ) -> None:
+        what = "row" if _in_database(path) else "file"
         super().__init__(
-            f"{path}: schema version {found_version} {reason} "
-            f"(this code reads up to {supported_version}); the file was left untouched"
+            f"{shown(path)}: schema version {shown(found_version)} {reason} "
+            f"(this code reads up to {supported_version}); the {what} was left untouched"
         )
         self.path = path
         self.found_version = found_version
@@ -133,7 +174,7 @@ class StateLockTimeout(StateError, TimeoutError):
         self, path: os.PathLike[str] | str, lock_path: os.PathLike[str] | str, timeout: float
     ) -> None:
         super().__init__(
-            f"{path}: could not take the lock {lock_path} within {timeout:g} s; "
+            f"{shown(path)}: could not take the lock {shown(lock_path)} within {timeout:g} s; "
             "another thread or process is holding it"
         )
         self.path = path
@@ -152,10 +193,10 @@ class _Refused(_FromTheSystem):
         return cause.errno
 
     def __init__(self, path: os.PathLike[str] | str, cause: OSError) -> None:
-        where = f" ({cause.filename})" if cause.filename is not None else ""
+        where = f" ({shown(cause.filename)})" if cause.filename is not None else ""
         self._describe(
             path,
-            f"{path}: could not {self._DOING} the state: {cause.strerror or cause}{where}; "
+            f"{shown(path)}: could not {self._DOING} the state: {cause.strerror or cause}{where}; "
             + self._AFTERWARDS,
             cause.filename,
         )
@@ -210,7 +251,9 @@ class StateUnsafePathError(_FromTheSystem):
         owner: int | None = None,
     ) -> None:
         self._describe(
-            path, f"{path}: refusing to use {offender}: {reason}; nothing was changed", offender
+            path,
+            f"{shown(path)}: refusing to use {shown(offender)}: {reason}; nothing was changed",
+            offender,
         )
         self.offender = offender
         self.reason = reason
@@ -221,7 +264,7 @@ class StateValidationError(StateError, ValueError):
     """A value does not match its declared type; `field` is its path, e.g. `window.width`."""
 
     def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field or 'state'}: {reason}")
+        super().__init__(f"{shown(field) or 'state'}: {reason}")
         self.field = field
         self.reason = reason
 
@@ -241,7 +284,7 @@ class StateMigrationError(StateError):
         path: os.PathLike[str] | str | None = None,
         step: str | None = None,
     ) -> None:
-        super().__init__(f"{path}: {reason}" if path is not None else reason)
+        super().__init__(f"{shown(path)}: {reason}" if path is not None else reason)
         self.path = path
         self.reason = reason
         self.step = step
@@ -251,7 +294,7 @@ class StateConfigError(StateError, ValueError):
     """A manager was given an `argument` it cannot work with (its path, its lock_timeout)."""
 
     def __init__(self, argument: str, reason: str) -> None:
-        super().__init__(f"{argument}: {reason}")
+        super().__init__(f"{shown(argument)}: {reason}")
         self.argument = argument
         self.reason = reason
 
@@ -265,7 +308,7 @@ class StateReentryError(StateError, RuntimeError):
 
     def __init__(self, path: os.PathLike[str] | str) -> None:
         super().__init__(
-            f"{path}: this thread already holds the lock (a save or transaction inside a "
+            f"{shown(path)}: this thread already holds the lock (a save or transaction inside a "
             "transaction); change the state the transaction yielded instead"
         )
         self.path = path
@@ -280,8 +323,8 @@ class StateUnavailableError(StateError, ConnectionError):
 
     def __init__(self, location: str, host: str, reason: str) -> None:
         super().__init__(
-            f"{location}: the database server {host} is unavailable ({reason}); nothing was "
-            "changed, try again when it is back"
+            f"{shown(location)}: the database server {shown(host)} is unavailable ({reason}); "
+            "nothing was changed, try again when it is back"
         )
         self.location = location
         self.host = host
@@ -298,21 +341,41 @@ class StateCommitUnknownError(StateUnavailableError):
     def __init__(self, location: str, host: str, reason: str) -> None:
         StateError.__init__(
             self,
-            f"{location}: the connection to the database server {host} was lost during "
-            f"COMMIT ({reason}); the change may or may not have been stored, read the state "
+            f"{shown(location)}: the connection to the database server {shown(host)} was lost "
+            f"during COMMIT ({reason}); the change may or may not have been stored, read the state "
             "again before repeating it",
         )
         self.location = location
         self.host = host
         self.reason = reason
 
+    @classmethod
+    def on_disk(cls, path: os.PathLike[str] | str, cause: OSError) -> "StateCommitUnknownError":
+        """The file engine's case: the change is in place, but the system did not confirm
+        it durable (`cause`), so it may not survive a power loss. `host` is empty."""
+        where = f" ({cause.filename})" if cause.filename is not None else ""
+        reason = f"{cause.strerror or cause}{where}"
+        error = cls.__new__(cls)
+        StateError.__init__(
+            error,
+            f"{shown(path)}: the change is in place, but the system could not confirm it is on the "
+            f"disk: {reason}; it may not survive a power loss, read the state again before "
+            "repeating it",
+        )
+        error.location, error.host, error.reason = str(path), "", reason
+        return error
+
 
 class StateDatabaseError(StateError):
     """The database server refused a statement: a missing privilege or table, a value it
-    cannot store. `sqlstate` is its error code. Nothing was changed."""
+    cannot store. `sqlstate` is its error code; `field` the path of the value it could not
+    store, when known. Nothing was changed."""
 
-    def __init__(self, location: str, sqlstate: str | None, reason: str) -> None:
-        super().__init__(f"{location}: the database refused: {reason}; nothing was changed")
+    def __init__(
+        self, location: str, sqlstate: str | None, reason: str, *, field: str | None = None
+    ) -> None:
+        super().__init__(f"{shown(location)}: the database refused: {reason}; nothing was changed")
         self.location = location
         self.sqlstate = sqlstate
         self.reason = reason
+        self.field = field

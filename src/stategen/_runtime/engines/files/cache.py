@@ -5,13 +5,13 @@ inode cannot be reused while it is), its bytes, the state with the journal's rec
 and where in the journal it stopped. `apply_records` replays records onto it.
 """
 
-import json
 import os
 from collections.abc import Callable
 from typing import Any
 
 from ... import patch as _patch
 from ...errors import StateCorruptError
+from ...jsontext import Unreadable, decode
 from ...storage import Stored
 from . import records as _records
 from .journal import JournalFile
@@ -80,10 +80,15 @@ class Cache:
         return f"{text}, journal of {self.sequence} records ({used} of {self.journal.size} bytes)"
 
     def close(self, _close: Callable[[int], None] = os.close) -> None:
+        """Let go of the files held. Never fails: they were only read through these
+        descriptors (or synced when written), so an error closing one changes nothing."""
         fd, self.fd = self.fd, None
         journal, self.journal = self.journal, None
         if fd is not None:
-            _close(fd)
+            try:  # noqa: SIM105 - also runs from __del__, when contextlib may be gone
+                _close(fd)
+            except OSError:
+                pass
         if journal is not None:
             journal.close(_close)
 
@@ -98,8 +103,8 @@ class Cache:
 def apply_records(cache: Cache, payloads: list[tuple[int, bytes]]) -> None:
     """Apply journal records to the cached state; StateCorruptError names one that fails."""
     try:  # one parse for them all: replaying a long journal is mostly this
-        batches = json.loads(b"[" + b",".join(payload for _, payload in payloads) + b"]")
-    except ValueError:
+        batches = decode(b"[" + b",".join(payload for _, payload in payloads) + b"]")
+    except Unreadable:  # one record is not JSON (or too deep): find which, one by one
         batches = None
     for index, (offset, payload) in enumerate(payloads):
         try:
@@ -107,7 +112,7 @@ def apply_records(cache: Cache, payloads: list[tuple[int, bytes]]) -> None:
             if type(ops) is not list:
                 raise _patch.PatchError("a record holds a JSON array of operations")
             cache.stored.apply(ops)
-        except (ValueError, RecursionError) as error:
+        except (ValueError, RecursionError, MemoryError) as error:
             assert cache.journal is not None
             raise StateCorruptError(
                 cache.journal.path,
@@ -117,5 +122,6 @@ def apply_records(cache: Cache, payloads: list[tuple[int, bytes]]) -> None:
 
 
 def ops_of(payload: bytes) -> Any:
-    """The operations one journal record holds (a JSON array, unchecked)."""
-    return json.loads(payload)
+    """The operations one journal record holds (a JSON array, unchecked); Unreadable (a
+    ValueError) when it holds no JSON."""
+    return decode(payload)

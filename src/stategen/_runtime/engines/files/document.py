@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import StateCorruptError
+from ...jsontext import Unreadable, decode
 from .records import is_generation
 
 VERSION_KEY = "version"
@@ -23,7 +24,7 @@ _CHECKSUM_TAIL = b'"}\n'
 _CHECKSUM_SIZE = len(_CHECKSUM_HEAD) + 8 + len(_CHECKSUM_TAIL)
 
 
-class _DuplicateKey(ValueError):
+class _DuplicateKey(Unreadable):
     pass
 
 
@@ -78,15 +79,9 @@ def parse(raw: bytes, path: Path) -> tuple[dict[str, Any], str | None]:
         raise StateCorruptError(path, "the file is empty")
     decoder = _DECODER if _checksum_matches(raw, path) else _STRICT_DECODER
     try:
-        data = decoder.decode(raw.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        raise StateCorruptError(path, f"not UTF-8 text (byte {error.start})") from None
-    except _DuplicateKey as error:
+        data = decode(raw, decoder)
+    except Unreadable as error:
         raise StateCorruptError(path, str(error)) from None
-    except ValueError as error:
-        raise StateCorruptError(path, f"not valid JSON: {error}") from None
-    except RecursionError:
-        raise StateCorruptError(path, "JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise StateCorruptError(path, f"expected a JSON object, got {type(data).__name__}")
     # An entry that is not last means the file was reformatted since it was saved (by hand,

@@ -4,7 +4,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import NoReturn
 
-from ...errors import StateError, StateReadError, StateWriteError
+from ...errors import StateCommitUnknownError, StateError, StateReadError, StateWriteError
+from .fs.atomic import Unconfirmed
 
 
 class Failing:
@@ -38,4 +39,6 @@ def refused(
     """Raise `cause` as `error` naming `path`, unless it is one of the library's own."""
     if isinstance(cause, StateError):
         raise cause
+    if isinstance(cause, Unconfirmed):  # after the commit point: neither done nor unchanged
+        raise StateCommitUnknownError.on_disk(path, cause) from cause
     raise error(path, cause) from cause

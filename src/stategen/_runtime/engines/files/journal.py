@@ -24,7 +24,7 @@ from .fs.directory import Directory
 from .fs.fileio import flush_data, read_at, reserve, write_at
 from .fs.regular import refuse_unless_regular
 from .fs.temps import Temps
-from .fs.trust import describe_owner, trusted
+from .fs.trust import describe_owner, stranger
 
 #: The least room a journal gets: a tiny state would otherwise fold it after a few updates.
 MIN_CAPACITY = 16 * 1024
@@ -111,16 +111,28 @@ class JournalFile:
 
         It takes the mode and owner of the snapshot whose status is `like`.
         """
-        _atomic.write_atomic(directory, name, _records.MAGIC, temps=temps, current=like, size=size)
+        try:
+            _atomic.write_atomic(
+                directory, name, _records.MAGIC, temps=temps, current=like, size=size
+            )
+        except _atomic.Unconfirmed as error:
+            # An empty journal changes no state, but records must not go into a file whose
+            # name may not survive a power loss: the update fails here, the state unchanged.
+            raise OSError(error.errno, error.strerror, error.filename) from error
         journal = cls.open(directory, name, origin, like.st_uid, writing=True)
         if journal is None:  # removed between the rename and the open: only by hand
             raise FileNotFoundError(errno.ENOENT, "the new journal vanished", directory.where(name))
         return journal
 
     def close(self, _close: Callable[[int], None] = os.close) -> None:
+        """Let go of the descriptor. Never fails: every record was synced when it was
+        written, so an error closing it says nothing about the state."""
         fd, self.fd = self.fd, -1
         if fd >= 0:
-            _close(fd)
+            try:  # noqa: SIM105 - also runs from a cache's __del__, when contextlib may be gone
+                _close(fd)
+            except OSError:
+                pass
 
     def is_at(self, directory: Directory, name: str) -> bool:
         """Whether `name` in `directory` is still this file."""
@@ -138,18 +150,27 @@ class JournalFile:
         return read_at(self.fd, offset, _WINDOW)
 
     def append(self, offset: int, record: bytes) -> None:
-        """Write `record` at `offset` and sync it: durable when this returns.
+        """Write `record` at `offset` and sync it: durable, and seen by readers, when this
+        returns.
 
-        If the sync fails the record is erased again (best effort), so that an update the
-        caller is told failed does not turn up later.
+        Two steps, each synced (see `records`): the record pending (its CRC inverted), which
+        no reader takes, then its commit mark. A failure before the mark is written leaves
+        a pending record, erased again (best effort): no reader ever took it, so the state
+        is unchanged for everyone. A failure of the last sync raises `atomic.Unconfirmed`:
+        readers may already have taken the record, which may not survive a power loss.
         """
-        write_at(self.fd, offset, record)
+        write_at(self.fd, offset, _records.pending(record))
         try:
             flush_data(self.fd)
+            write_at(self.fd, offset, _records.mark(record))  # the commit point
         except BaseException:
             with contextlib.suppress(OSError):
                 write_at(self.fd, offset, bytes(len(record)))
             raise
+        try:
+            flush_data(self.fd)
+        except OSError as error:
+            raise _atomic.Unconfirmed.of(error) from error
 
     def cut(self, offset: int, size: int) -> None:
         """Drop everything from `offset` on (a torn tail), keeping `size` bytes of room.
@@ -176,7 +197,7 @@ def _check_owner(
     directory: Directory, name: str, status: os.stat_result, origin: Path, owner: int
 ) -> None:
     if stat.S_ISREG(status.st_mode) and (
-        status.st_uid == owner or trusted(status.st_uid, directory.stat())
+        status.st_uid == owner or not stranger(status.st_uid, directory.stat())
     ):
         return
     raise StateUnsafePathError(

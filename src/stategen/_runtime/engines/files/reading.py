@@ -34,8 +34,15 @@ from .fs.temps import Temps
 from .journal import JournalFile
 
 #: How often a reader without the lock starts again when a writer replaced the snapshot
-#: while it read the journal, before it reads under the lock instead.
+#: while it read the journal, before it gives up.
 _READ_ATTEMPTS = 20
+#: How often a reader without the lock that found damage reads again from the start before
+#: reporting it: a writer may have changed the files between two of its reads.
+_CORRUPT_ATTEMPTS = 3
+
+
+class _Moved(Exception):
+    """The snapshot was replaced while its journal was followed: read again from the start."""
 
 
 class Sidecars:
@@ -135,13 +142,30 @@ class Reader:
     ) -> Stored:
         """The committed state, read without the lock (the caller holds `mutex`).
 
-        A snapshot and its journal are two files: a writer may replace the snapshot while
-        the journal is read. So the snapshot must still be the same file afterwards, or the
-        read starts again.
+        A snapshot and its journal are two files: a writer may replace the snapshot (and
+        then empty, remove or replace the journal) while they are read. So the snapshot must
+        still be the same file afterwards, or the read starts again; damage found is read
+        again from the start, with nothing cached, before it is reported.
         """
+        damaged = 0
         for _ in range(_READ_ATTEMPTS):
-            stored = self._read(directory, name, found, check_bytes=exact)
+            try:
+                stored = self._read(directory, name, found, check_bytes=exact)
+            except _Moved:
+                stored = None
+            except StateCorruptError:
+                damaged += 1
+                if damaged >= _CORRUPT_ATTEMPTS:
+                    raise
+                self.drop()
+                stored = None
             cache = self.cache
+            if stored is None or cache is None:
+                after = directory.lstat(name)
+                if after is None:
+                    raise StateNotFoundError(self.path)
+                found = after
+                continue
             if cache is None or cache.generation is None:
                 return stored
             after = directory.lstat(name)
@@ -168,7 +192,16 @@ class Reader:
             # A snapshot with a journal is trusted by identity; one without is read anyway.
             cache = self.cache
             plain = cache is None or cache.generation is None
-            return self._read(held.directory, held.name, found, check_bytes=plain)
+            try:
+                return self._read(held.directory, held.name, found, check_bytes=plain)
+            except _Moved:
+                # Under the lock no writer of this library runs: the files were changed by
+                # hand while the journal was read. Read them afresh, once.
+                self.drop()
+                found = held.directory.lstat(held.name)
+                if found is None:
+                    return None
+                return self._read(held.directory, held.name, found, check_bytes=True)
 
     def salvage(self, held: Held) -> Stored | None:
         """`Session.salvage`: the snapshot and the journal's records before a damaged one."""
@@ -262,12 +295,24 @@ class Reader:
         journal_name = self.names(directory, name).journal
         journal = cache.journal
         if journal is not None and not journal.is_at(directory, journal_name):
-            # Replaced or removed by hand: the records applied so far may not be there now.
-            self.drop()
-            raise StateCorruptError(
-                Path(directory.where(journal_name)),
-                "the journal was replaced or removed while the state was in use",
-            )
+            if cache.sequence == 0:
+                # Nothing was taken from it (its records were of another generation): the
+                # file now at the name serves as well, and nothing is lost.
+                journal.close()
+                cache.journal = journal = None
+                cache.end, cache.scanned, cache.torn = _records.START, False, False
+            else:
+                # Every writer replaces the snapshot before it touches the journal, so a
+                # journal gone under an unchanged snapshot was replaced or removed by hand:
+                # the records applied so far may not be there now.
+                moved = not _still(cache, directory, name)
+                self.drop()
+                if moved:
+                    raise _Moved
+                raise StateCorruptError(
+                    Path(directory.where(journal_name)),
+                    "the journal was replaced or removed while the state was in use",
+                )
         if journal is None:
             journal = JournalFile.open(
                 directory, journal_name, self.path, cache.status.st_uid, writing=False
@@ -340,6 +385,12 @@ class Reader:
                 stored.apply(ops_of(payload))
             except (ValueError, StateCorruptError):
                 return
+
+
+def _still(cache: Cache, directory: Directory, name: str) -> bool:
+    """Whether the snapshot at `name` is still the one cached."""
+    found = directory.lstat(name)
+    return found is not None and cache.same_snapshot(found)
 
 
 _readers: "weakref.WeakSet[Reader]" = weakref.WeakSet()

@@ -6,6 +6,11 @@ The CRC-32 covers everything after itself (the length, the sequence, the generat
 payload, in one run of bytes), so a record that was torn by a crash, or damaged later, never
 passes as a good one. Records of one generation are numbered from 0 without a gap.
 
+A record is written in two steps, each synced before the next: first with its CRC inverted
+(pending: no reader takes it, it reads as a torn tail), then its CRC (the commit mark). So a
+record that could not be made durable never passes as a good one, for any reader, and the
+format stays what it was: a committed record is the same bytes.
+
 The file is preallocated, so the records end where the next head is not a good record of
 the expected generation and sequence: usually zeros. What lies after that end decides what
 it was. Bytes that are no record are the tail of an append a crash cut short, never
@@ -64,6 +69,17 @@ def frame(generation: bytes, sequence: int, payload: bytes) -> bytes:
     """The bytes of one record."""
     checked = _CHECKED.pack(len(payload), sequence, generation) + payload
     return zlib.crc32(checked).to_bytes(4, "little") + checked
+
+
+def pending(record: bytes) -> bytes:
+    """`record` (made by `frame`) with its CRC inverted: written, but not yet committed."""
+    crc = int.from_bytes(record[:4], "little") ^ 0xFFFFFFFF
+    return crc.to_bytes(4, "little") + record[4:]
+
+
+def mark(record: bytes) -> bytes:
+    """The commit mark of `record`: its CRC, written over the inverted one at its start."""
+    return record[:4]
 
 
 def scan(

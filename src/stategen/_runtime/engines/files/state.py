@@ -24,6 +24,7 @@ from . import records as _records
 from . import snapshot as _snapshot
 from .cache import HOLD, Cache
 from .failing import refused
+from .fs.atomic import Unconfirmed
 from .fs.lock import StateLock, lock_for
 from .fs.regular import open_regular, refuse_unless_regular
 from .fs.temps import Temps, sweep
@@ -60,10 +61,10 @@ class StateFiles(Reader):
                 try:
                     yield Held(directory, place.name, names, temps)
                 finally:
-                    try:
+                    # Tidying only: the operation's outcome is settled, and a list of temp
+                    # names left behind is read (and its names swept) by the next writer.
+                    with contextlib.suppress(OSError):
                         temps.done()
-                    except OSError as error:
-                        refused(StateWriteError, self.path, error)
 
     def replace(
         self, held: Held, version: str, fields: dict[str, Any], previous: Previous
@@ -73,7 +74,7 @@ class StateFiles(Reader):
             cache = self.cache
             if previous.good and cache is not None and cache.sequence:
                 # Fold the journal first, so the generation kept as the backup is whole.
-                self._write_snapshot(held, cache.stored, GOOD)
+                self._fold(held, cache.stored)
             return self._write_snapshot(held, Stored(version, fields), previous)
 
     def update(self, held: Held, fields: dict[str, Any]) -> None:
@@ -100,7 +101,7 @@ class StateFiles(Reader):
                     self._append(held, cache, ops)
                     return
                 if cache.sequence:
-                    self._write_snapshot(held, stored, GOOD)  # fold first, as replace() does
+                    self._fold(held, stored)  # fold first, as replace() does
                 stored.apply(ops)
                 self._write_snapshot(held, stored, GOOD)
             except _patch.PatchError as error:
@@ -119,7 +120,7 @@ class StateFiles(Reader):
             stale = not self.journal and cache.journal is not None
             if not cache.sequence and not stale:
                 return False
-            self._write_snapshot(held, cache.stored, GOOD)
+            self._fold(held, cache.stored)
             return True
 
     def tidy(self, held: Held) -> int:
@@ -176,6 +177,17 @@ class StateFiles(Reader):
             cache.torn = False
         return journal
 
+    def _fold(self, held: Held, stored: Stored) -> None:
+        """Write the state as it is as a new snapshot (the journal folded in).
+
+        The state is the same before and after, so a rename the system could not confirm
+        durable leaves it unchanged either way: that fails as an ordinary write error.
+        """
+        try:
+            self._write_snapshot(held, stored, GOOD)
+        except Unconfirmed as error:
+            raise OSError(error.errno, error.strerror, error.filename) from error
+
     def _write_snapshot(self, held: Held, stored: Stored, previous: Previous) -> Stored:
         """Write `stored` as the new snapshot and make it the cache; the caller holds `mutex`."""
         directory, name = held.directory, held.name
@@ -202,7 +214,10 @@ class StateFiles(Reader):
             if not previous.good:
                 keep += self._journal_kept_aside(held, journal_name)
         _snapshot.replace(directory, name, data, self.path, temps=held.temps, now=now, keep=keep)
+        # The commit point: from here on nothing fails the save (the new snapshot is the
+        # state now), and what follows only tidies and fills the cache.
         journal = cache.journal if cache is not None else None
+        reuse = True
         self.cache = None
         if cache is not None:
             cache.journal = None  # handed to the new cache, or closed below
@@ -213,9 +228,13 @@ class StateFiles(Reader):
             if journal is not None:
                 journal.close()
                 journal = None
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 directory.unlink(journal_name)
-        return self._cache_written(held, stored, data, generation, journal)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                reuse = False  # still `.journal.corrupt` too: made afresh at the next update
+        return self._cache_written(held, stored, data, generation, journal, reuse=reuse)
 
     def _cache_written(
         self,
@@ -224,23 +243,30 @@ class StateFiles(Reader):
         data: bytes,
         generation: str | None,
         journal: JournalFile | None,
+        *,
+        reuse: bool = True,
     ) -> Stored:
-        """Make the snapshot just written the cache, and start its journal afresh."""
+        """Make the snapshot just written the cache, and start its journal afresh.
+
+        Runs after the commit point, so it never fails: at worst the next read reads the
+        files afresh. `reuse`: the journal file at its name may be emptied for reuse.
+        """
         directory, name, journal_name = held.directory, held.name, held.names.journal
         try:
             fd, status = open_regular(directory, name, self.path)
-        except OSError:  # written, but not readable by us (a mode kept from the old file)
+        except (StateError, OSError):  # written, but not readable by us (a mode kept...)
             if journal is not None:
                 journal.close()
             return stored
         if not HOLD:
-            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
         cache = Cache(fd if HOLD else None, status, data, generation, stored)
         self.cache = cache
         # The old journal's records are of another generation now, so they never apply
         # again: what follows only frees its space, and may fail without harm.
         try:
-            if journal is None:
+            if journal is None and reuse:
                 journal = JournalFile.open(
                     directory, journal_name, self.path, status.st_uid, writing=True
                 )

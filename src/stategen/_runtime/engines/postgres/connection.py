@@ -20,7 +20,6 @@ from ...errors import (
     StateDatabaseError,
     StateLockTimeout,
     StateUnavailableError,
-    StateValidationError,
 )
 from .url import Place
 
@@ -74,21 +73,37 @@ class Link:
         self.timeout = timeout
 
     def run(self, place: Place, query: bytes, parameters: Any = None) -> None:
-        with self._translated(place):
-            self.connection.execute(query, parameters)
+        self._execute(place, query, parameters)
 
     def fetch(
         self, place: Place, query: bytes, parameters: Any = None, *, reading: bool = False
     ) -> tuple[Any, ...] | None:
         """The first row `query` returns (None: none); `reading`: a missing table is
         MissingTable rather than an error."""
-        with self._translated(place, reading=reading):
-            row: tuple[Any, ...] | None = self.connection.execute(query, parameters).fetchone()
-            return row
+        return self._execute(place, query, parameters, rows=True, reading=reading)
 
     def commit(self, place: Place) -> None:
-        with self._translated(place, committing=True):
-            self.connection.execute(b"COMMIT")
+        self._execute(place, b"COMMIT", committing=True)
+
+    def _execute(
+        self,
+        place: Place,
+        query: bytes,
+        parameters: Any = None,
+        *,
+        rows: bool = False,
+        committing: bool = False,
+        reading: bool = False,
+    ) -> tuple[Any, ...] | None:
+        try:
+            cursor = self.connection.execute(query, parameters)
+            row: tuple[Any, ...] | None = cursor.fetchone() if rows else None
+            return row
+        except _module.Error as error:
+            failure = _translated(place, error, self.timeout, committing, reading)
+        # Raised outside the handler: psycopg's error (which may quote the URL, and holds
+        # the connection with its password) is not even the new error's __context__.
+        raise failure
 
     def rollback(self) -> None:
         if self.connection.closed or self.connection.broken:
@@ -101,31 +116,6 @@ class Link:
     def close(self) -> None:
         if self.pid == os.getpid():  # never the parent's, from a forked child
             self.connection.close()
-
-    @contextmanager
-    def _translated(
-        self, place: Place, *, committing: bool = False, reading: bool = False
-    ) -> Iterator[None]:
-        """psycopg's errors as the library's own, naming the state and the server."""
-        errors = _module.errors
-        try:
-            yield
-        except errors.LockNotAvailable:
-            timeout = self.timeout if self.timeout is not None else 0.0
-            where = f"on the row {place.key!r} of the table {place.table}"
-            raise StateLockTimeout(place.name, where, timeout) from None
-        except errors.UndefinedTable as error:
-            if reading:
-                raise MissingTable() from None
-            raise StateDatabaseError(place.name, error.sqlstate, _first_line(error)) from None
-        except errors.UntranslatableCharacter as error:
-            reason = f"PostgreSQL cannot store this text: {_first_line(error)}"
-            raise StateValidationError("", reason) from None
-        except _module.OperationalError as error:
-            kind = StateCommitUnknownError if committing else StateUnavailableError
-            raise kind(place.name, place.host, _first_line(error)) from None
-        except _module.Error as error:
-            raise StateDatabaseError(place.name, error.sqlstate, _first_line(error)) from None
 
 
 _local = threading.local()
@@ -162,22 +152,95 @@ def held() -> set[tuple[str, str, str]]:
 
 def _connect(place: Place) -> Link:
     options: dict[str, Any] = {"autocommit": True}
+    failure: Exception
     try:
         if "connect_timeout" not in _module.conninfo.conninfo_to_dict(place.url):
             options["connect_timeout"] = _CONNECT_TIMEOUT
-    except _module.ProgrammingError as error:
-        raise StateConfigError("url", f"{place.name}: {_first_line(error)}") from None
-    try:
-        link = Link(_module.connect(place.url, **options))
+        return Link(_module.connect(place.url, **options))
+    except _module.ProgrammingError as error:  # libpq cannot parse the URL
+        failure = StateConfigError("url", f"{place.name}: {_first_line(place, error)}")
     except _module.OperationalError as error:
-        raise StateUnavailableError(place.name, place.host, _first_line(error)) from None
+        failure = _refused(place, error, connecting=True) or StateUnavailableError(
+            place.name, place.host, _first_line(place, error)
+        )
     except _module.Error as error:
-        raise StateDatabaseError(place.name, error.sqlstate, _first_line(error)) from None
-    return link
+        failure = StateDatabaseError(place.name, error.sqlstate, _first_line(place, error))
+    raise failure  # outside the handler: see Link._execute
 
 
-def _first_line(error: BaseException) -> str:
-    lines = str(error).strip().splitlines()
+#: What a server says when it refuses a client it reached: these are for the user to fix
+#: (libpq gives no SQLSTATE for a refused connection, only the server's words).
+_REFUSALS = (
+    "authentication failed",
+    "no password supplied",
+    "no pg_hba.conf entry",
+    "does not exist",
+    "permission denied",
+    "not permitted to log in",
+)
+
+
+def _refused(place: Place, error: Exception, *, connecting: bool) -> StateConfigError | None:
+    """The StateConfigError for a server that refused these credentials (or this database),
+    else None; `connecting`: judged by the server's words, as there is no SQLSTATE."""
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    reason = _first_line(place, error)
+    words = connecting and any(refusal in reason for refusal in _REFUSALS)
+    if not (sqlstate.startswith(("28", "3D")) or words):
+        return None
+    return StateConfigError(
+        "url",
+        f"{place.name}: the database server {place.host} refused the connection ({reason}); "
+        "check the user name, password and database name in the URL (or its passfile)",
+    )
+
+
+#: SQLSTATEs of a connection lost or of a server stopping, starting or out of connections:
+#: the state is unavailable until the server is back (libpq's own failures have none).
+_UNAVAILABLE = ("08", "57P01", "57P02", "57P03", "57P05", "25P03", "53300")
+
+
+def _translated(
+    place: Place,
+    error: Exception,
+    timeout: float | None,
+    committing: bool,
+    reading: bool,
+) -> Exception:
+    """psycopg's `error` as the library's own, naming the state and the server."""
+    errors = _module.errors
+    sqlstate: str | None = getattr(error, "sqlstate", None)
+    if isinstance(error, errors.LockNotAvailable):
+        where = f"on the row {place.key!r} of the table {place.table}"
+        return StateLockTimeout(place.name, where, timeout if timeout is not None else 0.0)
+    if isinstance(error, errors.UndefinedTable) and reading:
+        return MissingTable()
+    lost = sqlstate is None or sqlstate.startswith(_UNAVAILABLE)
+    if isinstance(error, _module.OperationalError) and lost:
+        kind = StateCommitUnknownError if committing else StateUnavailableError
+        return kind(place.name, place.host, _first_line(place, error))
+    refused = _refused(place, error, connecting=False)
+    if refused is not None:
+        return refused
+    if isinstance(error, errors.QueryCanceled):
+        if committing:
+            return StateCommitUnknownError(place.name, place.host, _first_line(place, error))
+        reason = (
+            f"the statement was cancelled ({_first_line(place, error)}): it ran longer than "
+            "the server's statement_timeout, or was cancelled by hand; raise statement_timeout "
+            "for this role or database, or find what slowed the server"
+        )
+        return StateDatabaseError(place.name, sqlstate, reason)
+    if isinstance(error, errors.UntranslatableCharacter):
+        reason = f"PostgreSQL cannot store this text: {_first_line(place, error)}"
+        return StateDatabaseError(place.name, sqlstate, reason)
+    return StateDatabaseError(place.name, sqlstate, _first_line(place, error))
+
+
+def _first_line(place: Place, error: BaseException) -> str:
+    """The first line of a message of libpq's or the server's, with the URL's secrets taken
+    out (before it is cut short: a cut must not leave half a password)."""
+    lines = place.masked(str(error)).strip().splitlines()
     return lines[0][:300] if lines else type(error).__name__
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from ... import patch as _patch
 from ...errors import (
     StateCorruptError,
+    StateDatabaseError,
     StateNotFoundError,
     StateReentryError,
     StateValidationError,
@@ -193,6 +194,14 @@ class PostgresSession(Session):
         except (ValueError, RecursionError) as error:
             reason = f"the state cannot be written: {str(error)[:200]}"
             raise StateValidationError("", reason) from None
+        if "\\u0000" in document:  # JSON's escape of NUL, which jsonb cannot hold in text
+            field = _holding_nul(fields)
+            if field is not None:
+                reason = (
+                    f"PostgreSQL cannot store the character NUL (\\u0000) in text, and "
+                    f"{field or 'the state'} holds one; remove it, or keep such data as bytes"
+                )
+                raise StateDatabaseError(place.name, "22P05", reason, field=field)
         parameters = {
             "key": place.key,
             "good": previous.good,
@@ -234,6 +243,25 @@ class PostgresSession(Session):
 
     def tidy(self) -> int:
         return 0  # the server rolled back what a crashed client left
+
+
+def _holding_nul(fields: dict[str, Any]) -> str | None:
+    """The path of the first key or text in `fields` with a NUL in it (`items[2].name`)."""
+    pending: list[tuple[str, Any]] = [("", fields)]
+    while pending:
+        path, value = pending.pop()
+        if isinstance(value, str):
+            if "\0" in value:
+                return path
+        elif isinstance(value, dict):
+            for key in value:
+                inner = f"{path}.{key}" if path else key
+                if "\0" in key:
+                    return inner
+                pending.append((inner, value[key]))
+        elif isinstance(value, list):
+            pending.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
 
 
 def _version_of(stored: Stored) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from .directory import Directory
 from .fileio import flush, reserve
 from .temps import Temps
+from .trust import stranger
 
 # Windows refuses os.replace while another process has the target open, even briefly to read
 # it (bpo-46003). Such holds are short, so retry with a bounded backoff (about 1 s in all).
@@ -28,6 +29,21 @@ _CREATE_FLAGS = (
     | getattr(os, "O_NOFOLLOW", 0)
 )
 _ATTEMPTS = 100
+#: The mode bits a new file takes from the one it replaces: never set-uid, set-gid or sticky.
+_PERMISSIONS = 0o777
+
+
+class Unconfirmed(OSError):
+    """A write that is in place (readers see it) but that the system did not confirm durable.
+
+    Raised after the commit point: the change may not survive a power loss, so neither
+    "done" nor "unchanged" is true of it.
+    """
+
+    @classmethod
+    def of(cls, cause: OSError) -> "Unconfirmed":
+        """`cause`, as an error that came after the change was in place."""
+        return cls(cause.errno, cause.strerror or str(cause), cause.filename)
 
 
 def write_atomic(
@@ -44,8 +60,9 @@ def write_atomic(
     """Replace the file `name` in `directory` with `data` durably.
 
     `current` is the status of the file being replaced, or of the file whose mode and owner
-    a new one takes (None: the umask decides): the new file gets its mode and, if
-    `keep_owner` and permitted, its owner. `before_replace` runs after the data is safely
+    a new one takes (None: the umask decides): the new file gets its permission bits (never
+    a set-id or sticky bit) and, if `keep_owner` and permitted, its owner, unless that owner
+    is a stranger (see `trust.stranger`). `before_replace` runs after the data is safely
     on disk and before the rename, so links it makes in the same directory (the backup) are
     covered by the one directory fsync. `size`: the file is extended to that many bytes,
     allocated where the system can (the journal's room to grow).
@@ -54,7 +71,7 @@ def write_atomic(
     try:
         try:
             if current is not None:
-                _copy_owner_and_mode(fd, current, keep_owner)  # 2. or the umask's mode
+                _copy_owner_and_mode(fd, current, keep_owner, directory)  # 2. or the umask's
             _write_all(fd, data)  # 3. the whole content, serialized before we got here
             if size is not None:
                 reserve(fd, size)
@@ -63,12 +80,24 @@ def write_atomic(
             os.close(fd)
         if before_replace is not None:
             before_replace()
-        _replace(directory, temp, name)  # 5. atomic: readers see the old file or the new
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            directory.unlink(temp)  # 6. an error leaves no temp file (a kill does: swept later)
+        try:
+            _replace(directory, temp, name)  # 5. atomic: readers see the old file or the new
+        except OSError as error:
+            if not _still_there(directory, temp):  # renamed after all: past the commit point
+                raise Unconfirmed.of(error) from error
+            raise
+    except Unconfirmed:
         raise
-    directory.sync()  # 7. the rename itself survives a power loss
+    except BaseException:
+        # 6. an error leaves no temp file (a kill does: swept later). One that cannot be
+        # removed is left to the sweep: the error to report is the one that stopped the save.
+        with contextlib.suppress(OSError):
+            directory.unlink(temp)
+        raise
+    try:
+        directory.sync()  # 7. the rename itself survives a power loss
+    except OSError as error:  # the new file is in place: only its durability is in doubt
+        raise Unconfirmed.of(error) from error
 
 
 def link_atomic(
@@ -102,6 +131,7 @@ def link_atomic(
             return
     else:
         raise FileExistsError(errno.EEXIST, "no free temp name", temps.prefix)
+    linked = None
     try:
         linked = directory.lstat(temp)
         if linked is None or not os.path.samestat(linked, expected):
@@ -110,10 +140,22 @@ def link_atomic(
             )
         _replace(directory, temp, target)
     finally:
-        # rename(2) does nothing when both names already link one file (a save killed after
-        # its backup link but before its rename leaves the file and its backup so), so the
-        # temp name can survive even a successful replace.
-        with contextlib.suppress(FileNotFoundError):
+        if linked is not None:
+            _forget_link(directory, temp, linked)
+
+
+def _forget_link(directory: Directory, temp: str, linked: os.stat_result) -> None:
+    """Remove the temp name `temp`, if it still names the file linked there (`linked`).
+
+    rename(2) does nothing when both names already link one file (a save killed after its
+    backup link but before its rename leaves the file and its backup so), so the temp name
+    can survive even a successful replace. Once renamed, the name is free, and anyone who
+    can create names here may have planted something at it: that is never removed, and a
+    name that cannot be removed never fails the save (the sweep tidies it later).
+    """
+    with contextlib.suppress(OSError):
+        found = directory.lstat(temp)
+        if found is not None and os.path.samestat(found, linked):
             directory.unlink(temp)
 
 
@@ -130,16 +172,33 @@ def _create_temp(directory: Directory, temps: Temps) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free temp name", directory.where(temps.prefix))
 
 
-def _copy_owner_and_mode(fd: int, current: os.stat_result, keep_owner: bool) -> None:
+def _copy_owner_and_mode(
+    fd: int, current: os.stat_result, keep_owner: bool, directory: Directory
+) -> None:
     # The replacement is a new inode: without this a 0644 file would change its mode.
     if not hasattr(os, "fchmod"):
         return  # Windows: only the read-only flag exists, and replace keeps none of it anyway.
     new = os.fstat(fd)
-    if keep_owner and (new.st_uid, new.st_gid) != (current.st_uid, current.st_gid):
+    if (
+        keep_owner
+        and (new.st_uid, new.st_gid) != (current.st_uid, current.st_gid)
+        # Never given to a stranger, who could then write what the caller reads as theirs.
+        and not stranger(current.st_uid, directory.stat())
+    ):
         # Only root may give a file away; for anyone else keeping our own ownership is the best.
         with contextlib.suppress(PermissionError):
             os.fchown(fd, current.st_uid, current.st_gid)
-    os.fchmod(fd, current.st_mode & 0o7777)  # after fchown, which clears set-id bits
+    # The permission bits only: a set-id or sticky bit is never copied (a root-owned
+    # set-uid file would otherwise come of a planted one).
+    os.fchmod(fd, current.st_mode & _PERMISSIONS)
+
+
+def _still_there(directory: Directory, temp: str) -> bool:
+    """Whether the temp file is still at its name (when that cannot be told: not known so)."""
+    try:
+        return directory.lstat(temp) is not None
+    except OSError:
+        return False
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -25,7 +25,7 @@ from ....errors import (
     StateWriteError,
 )
 from .directory import Directory
-from .trust import check_link, describe_owner, trusted
+from .trust import check_link, describe_owner, shared, stranger
 
 # Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
 # interval costs little and keeps contended read-modify-write loops fast.
@@ -80,6 +80,8 @@ class StateLock:
         # The lock file, kept open between operations (descriptor, device, inode): opening
         # and checking it for each one cost several times what locking it does.
         self._file: tuple[int, int, int] | None = None
+        # Whether this process made the lock file for the operation holding it now.
+        self._created = False
 
     @contextmanager
     def held(
@@ -101,12 +103,21 @@ class StateLock:
         try:
             fd = self._acquire(directory, name, data_path, deadline, timeout)
             self._owner = threading.get_ident()
+            removed = False
             try:
                 yield fd
+            except StateUnsafePathError:
+                # Refused: a lock file this operation made would outlive it, and if it
+                # stands beside another user's state, keep that user from saving.
+                removed = self._created and _remove(directory, name, fd)
+                raise
             finally:
                 self._owner = None
+                self._created = False
                 with contextlib.suppress(OSError):
                     _primitives().unlock_descriptor(fd)
+                if removed:
+                    self.forget()
         finally:
             self._mutex.release()
 
@@ -155,7 +166,7 @@ class StateLock:
     def _open(self, directory: Directory, name: str, data_path: Path) -> tuple[int, int, int]:
         if self._file is None:
             try:
-                fd = _open_lock_file(directory, name, data_path)
+                fd, self._created = _open_lock_file(directory, name, data_path)
                 status = os.fstat(fd)
             except StateError:
                 raise
@@ -163,6 +174,22 @@ class StateLock:
                 raise StateWriteError(data_path, error) from error
             self._file = (fd, status.st_dev, status.st_ino)
         return self._file
+
+
+def _remove(directory: Directory, name: str, fd: int) -> bool:
+    """Remove the lock file `fd` (held), if its name still leads to it; whether it did.
+
+    Safe for writers waiting on it: once they lock it they find the name gone, and open the
+    name anew (see `StateLock._acquire`).
+    """
+    try:
+        found = directory.lstat(name)
+        if found is None or not os.path.samestat(found, os.fstat(fd)):
+            return False
+        directory.unlink(name)
+    except OSError:
+        return False
+    return True
 
 
 def _take(
@@ -181,16 +208,21 @@ def _take(
         raise StateWriteError(data_path, error) from error
 
 
-def _open_lock_file(directory: Directory, name: str, data_path: Path) -> int:
-    """Open (or create) the lock file: a regular file, and not another user's in a shared
+def _open_lock_file(directory: Directory, name: str, data_path: Path) -> tuple[int, bool]:
+    """Open (or create) the lock file: a regular file, and not a stranger's in a shared
     directory, where its owner could swap it for another and split the writers in two.
+    Returns its descriptor, and whether this call created it.
     """
     for _ in range(3):
+        created = False
         try:
             fd = directory.open(name, _OPEN_FLAGS)
         except FileNotFoundError:
             try:
-                fd = directory.open(name, _OPEN_FLAGS | os.O_CREAT | os.O_EXCL)
+                fd = directory.open(
+                    name, _OPEN_FLAGS | os.O_CREAT | os.O_EXCL, _lock_mode(directory)
+                )
+                created = True
             except FileExistsError:
                 continue  # another writer created it meanwhile
         except OSError:
@@ -207,11 +239,13 @@ def _open_lock_file(directory: Directory, name: str, data_path: Path) -> int:
                 ) from None
             raise
         try:
-            _check_lock_file(directory, name, os.fstat(fd), data_path)
+            status = os.fstat(fd)
+            _check_lock_file(directory, name, status, data_path)
+            _hide_names(fd, status, directory)
         except BaseException:
             os.close(fd)
             raise
-        return fd
+        return fd, created
     raise FileExistsError(
         errno.EEXIST, "created and removed while opening it", directory.where(name)
     )
@@ -228,7 +262,7 @@ def _check_lock_file(
             number=StateUnsafePathError.NOT_A_FILE,
             owner=found.st_uid,
         )
-    if not trusted(found.st_uid, directory.stat()):
+    if stranger(found.st_uid, directory.stat()):
         raise StateUnsafePathError(
             data_path,
             directory.where(name),
@@ -238,6 +272,27 @@ def _check_lock_file(
             number=StateUnsafePathError.FOREIGN_FILE,
             owner=found.st_uid,
         )
+
+
+def _lock_mode(directory: Directory) -> int:
+    """The mode a new lock file is made with (less the umask).
+
+    The lock file holds the names of a save's temp files (see `temps`), which nobody but
+    the state's writers should learn: whoever knows a name can plant something at it the
+    moment it is freed. Its group may share the state (and so the lock), others never do,
+    and in a shared directory nobody but its owner may use it at all.
+    """
+    return 0o600 if shared(directory.stat()) else 0o660
+
+
+def _hide_names(fd: int, found: os.stat_result, directory: Directory) -> None:
+    """Take from a lock file of ours the read bits that `_lock_mode` no longer gives."""
+    if not hasattr(os, "fchmod") or not hasattr(os, "geteuid") or found.st_uid != os.geteuid():
+        return
+    mode = found.st_mode & 0o777
+    hidden = mode & _lock_mode(directory)
+    if hidden != mode:
+        os.fchmod(fd, hidden)
 
 
 # Weak: a lock lives as long as a manager of its file does, and its open file with it.

@@ -5,7 +5,8 @@ so is a save that could not replace what stands at one of its names.
 
 A FIFO's open blocks for ever and a character device reads without end, so a name is
 checked with lstat before it is opened (with O_NONBLOCK and O_NOFOLLOW), and again with fstat
-after; a device, FIFO, socket or directory is never read, linked, moved or replaced.
+after; a device, FIFO, socket or directory is never read, linked, moved or replaced. Nor is
+a stranger's regular file in a shared directory read: anyone may plant one in /tmp.
 """
 
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 from ....errors import StateNotFoundError, StateUnsafePathError
 from .directory import Directory
 from .fileio import read_at
-from .trust import check_link, describe_owner, may_replace
+from .trust import check_link, check_owner, describe_owner, may_replace
 
 _READ_FLAGS = (
     os.O_RDONLY
@@ -84,8 +85,10 @@ def read_whole(fd: int, status: os.stat_result) -> bytes:
 def refuse_unless_regular(
     directory: Directory, name: str, found: os.stat_result, origin: Path, *, kept: bool = False
 ) -> None:
-    """StateUnsafePathError unless `found` (the status of `name`) is a regular file."""
+    """StateUnsafePathError unless `found` (the status of `name`) is a regular file, and not
+    a stranger's in a shared directory (see `trust.stranger`)."""
     if stat.S_ISREG(found.st_mode):
+        check_owner(directory, name, found, origin)
         return
     if stat.S_ISLNK(found.st_mode):
         check_link(directory, name, found, origin)
