@@ -21,8 +21,11 @@ SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_PG_CRASH_INCREMENTS": (30, 300),  # acknowledged increments around a server crash
     "STATEGEN_PG_KILLS": (3, 50),  # PostgreSQL clients SIGKILLed before their COMMIT
     "STATEGEN_BITFLIPS": (300, 2000),  # random single-bit flips of a saved file
+    "STATEGEN_HOSTILE_CONTENT": (25, 1000),  # random hostile files and records, per place
+    "STATEGEN_MIXED_READS": (1500, 200000),  # lock-free reads per reader, both writers running
     "STATEGEN_FUZZ_INVALID": (60, 1000),  # invalid specs fed to `stategen new`
     "STATEGEN_FUZZ_VALID": (6, 200),  # valid specs generated and checked end to end
+    "STATEGEN_SECRET_PASSWORDS": (3, 100),  # random passwords tried in every URL form
 }
 #: The sizes of the heavy run, as the page's header line shows them.
 HEAVY: dict[str, int] = {name: heavy for name, (_, heavy) in SIZES.items()}

@@ -210,18 +210,26 @@ JOURNAL_SCENARIOS = {
 def crash_journal_at_every_step(root: Path, scenario: Scenario) -> FaultReport:
     """Crash `mark_completed(scenario.item)` in journal mode at each of its steps in turn.
 
-    Before the step that makes the change visible (the record written into the journal,
-    or the new snapshot renamed into place) a manager made afresh must read the state as
-    it was; from then on, as it is after the update. The next update must then work, and
+    Before the step that makes the change visible (the record's commit mark written into
+    the journal, or the new snapshot renamed into place) a manager made afresh must read the
+    state as it was; from then on, as it is after the update. The next update must then work,
+    and
     leave no temp file and no torn record.
     """
     old, new, steps = _journal_update(root / "spy" / "state.json", scenario)
-    publish = next(
+    # A record is written pending, synced, then marked: the mark (the second write into
+    # the journal) is what makes it count.
+    journal_writes = [
         index
         for index, (name, _, target) in enumerate(steps)
-        if (name == "pwrite" and target.endswith(".journal"))
-        or (name == "replace" and Path(target).name == "state.json")
-    )
+        if name == "pwrite" and target.endswith(".journal")
+    ]
+    renames = [
+        index
+        for index, (name, _, target) in enumerate(steps)
+        if name == "replace" and Path(target).name == "state.json"
+    ]
+    publish = min(journal_writes[1:2] + renames)
     ctx = context()
     failures: dict[str, str] = {}
     for index, (name, call, target) in enumerate(steps):

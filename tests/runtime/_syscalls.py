@@ -186,16 +186,20 @@ def unsynced_directories(events: list[Event]) -> list[str]:
 def order_of_an_append(events: list[Event], journal: Path) -> list[str]:
     """What is wrong with an update in journal mode ([] when nothing is).
 
-    It must write one record into the journal, then sync the journal, and make nothing
-    else durable: no file replaced, no directory synced (the journal's size does not
-    change, so its directory entry needs no sync), and nothing written after the sync.
+    It must write one record into the journal (pending: its CRC inverted), sync the journal,
+    write the record's commit mark (its 4-byte CRC, at the same offset), sync again, and
+    make nothing else durable: no file replaced, no directory synced (the journal's size
+    does not change, so its directory entry needs no sync), and nothing written after.
     """
-    appends = [i for i, e in enumerate(events) if e[0] in ("pwrite", "write") and e[1] == journal]
+    writes = [i for i, e in enumerate(events) if e[0] in ("pwrite", "write") and e[1] == journal]
     syncs = [i for i, e in enumerate(events) if e[0] in ("fdatasync", "fsync") and e[1] == journal]
-    if len(appends) != 1:
-        return [f"expected one write into the journal, got {[events[i] for i in appends]}"]
-    if len(syncs) != 1 or syncs[0] < appends[0]:
-        return [f"expected one sync of the journal after its write, got {events}"]
+    if len(writes) != 2 or len(syncs) != 2:
+        return [f"expected two writes and two syncs of the journal, got {events}"]
+    record, mark = events[writes[0]], events[writes[1]]
+    if not writes[0] < syncs[0] < writes[1] < syncs[1]:
+        return [f"expected write, sync, mark, sync; got {events}"]
+    if record[0] != "pwrite" or mark[0] != "pwrite" or mark[2:] != (4, record[3]):
+        return [f"the mark is not the 4-byte CRC over the record: {record}, {mark}"]
     problems = [
         f"{event[0]} {event[1]}"
         for event in events
@@ -203,7 +207,7 @@ def order_of_an_append(events: list[Event], journal: Path) -> list[str]:
     ]
     problems += [
         f"{event[0]} {event[1]} after the sync"
-        for event in events[syncs[0] + 1 :]
+        for event in events[syncs[1] + 1 :]
         if event[0] in ("write", "pwrite", "ftruncate") and event[1] == journal
     ]
     return problems

@@ -309,9 +309,13 @@ def _bump(project: Path, allow_uncommitted: Sequence[str] = ()) -> None:
 
 
 def _plain_copier_update(project: Path, ref: str) -> subprocess.CompletedProcess[str]:
+    return _plain_copier(["update", "--defaults", "--vcs-ref", ref, "."], cwd=project)
+
+
+def _plain_copier(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "copier", "update", "--defaults", "--vcs-ref", ref, "."],
-        cwd=project,
+        [sys.executable, "-m", "copier", *args],
+        cwd=cwd,
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
@@ -352,6 +356,32 @@ class TestPlainCopier:
         update(project, vcs_ref="v2")
         assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
         assert "code" in read_answers(project)["schema"]
+
+    @pytest.mark.parametrize(
+        "answers",
+        [("name=my-prefs",), ("package=my_prefs",), ("state=Prefs",)],
+        ids=["name", "package", "state"],
+    )
+    def test_copier_copy_with_other_names_is_refused(
+        self, template_repo: TemplateRepo, tmp_path: Path, answers: tuple[str, ...]
+    ):
+        """Plain `copier copy` with names of one's own, and no schema, is refused with a line
+        pointing to `stategen new`, and writes nothing (the code comes from the spec)."""
+        dest = tmp_path / "mine"
+        data = [arg for answer in answers for arg in ("--data", answer)]
+        done = _plain_copier(["copy", "--defaults", *data, str(template_repo.path), str(dest)])
+        assert done.returncode != 0
+        assert "stategen new DEST --spec stategen.yml" in done.stderr.strip().splitlines()[-1]
+        assert not dest.exists() or not any(dest.iterdir())
+
+    def test_copier_copy_with_the_defaults_makes_the_example(
+        self, template_repo: TemplateRepo, tmp_path: Path
+    ):
+        """The positive control: plain `copier copy --defaults` still makes the example."""
+        dest = tmp_path / "example"
+        done = _plain_copier(["copy", "--defaults", str(template_repo.path), str(dest)])
+        assert done.returncode == 0, done.stderr
+        assert (dest / "src" / "batch_state" / "_runtime" / "store.py").is_file()
 
     def test_with_pytest_copie(self, template_repo: TemplateRepo, request: pytest.FixtureRequest):
         """The template works the way pytest-copie users test templates: copy v1, update v2."""

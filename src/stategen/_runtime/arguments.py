@@ -49,6 +49,23 @@ def lock_timeout(timeout: object) -> float | None:
     return float(timeout)  # type: ignore[arg-type]
 
 
+#: The largest state a manager reads unless `max_bytes=` says otherwise: 1 GiB.
+MAX_BYTES = 1 << 30
+
+
+def max_bytes(limit: object) -> int:
+    """`limit` as the most bytes a state file may have, if it is a positive whole number."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= _LARGEST:
+        raise StateConfigError(
+            "max_bytes",
+            f"expected a whole number of bytes from 1 to {_LARGEST}, got {describe(limit)}",
+        )
+    return limit
+
+
+_LARGEST = 2**62  # far more than any disk holds, and an offset every system call takes
+
+
 def switch(name: str, value: object) -> bool:
     """`value` if it is a bool: a truthy string or number is more likely a mistake."""
     if not isinstance(value, bool):

@@ -30,9 +30,12 @@ class Opened:
     name: str
 
 
-def open_engine(location: object, *, journal: bool, key: str | None, table: str | None) -> Opened:
+def open_engine(
+    location: object, *, journal: bool, key: str | None, table: str | None, max_bytes: int
+) -> Opened:
     """The engine of the state at `location`, a path or a URL; StateConfigError if the
-    options do not fit that kind of location."""
+    options do not fit that kind of location. A file engine reads no state file of more
+    than `max_bytes` bytes."""
     if is_database(location):
         assert isinstance(location, str)  # is_database() checked it
         if journal:
@@ -71,7 +74,7 @@ def open_engine(location: object, *, journal: bool, key: str | None, table: str 
     from .engines.files.engine import FileEngine
 
     path = _arguments.absolute_path(location)
-    return Opened(FileEngine(path, journal=journal), path, str(path))
+    return Opened(FileEngine(path, journal=journal, max_bytes=max_bytes), path, str(path))
 
 
 def is_database(location: object) -> bool:
@@ -82,5 +85,12 @@ def is_database(location: object) -> bool:
 def split_key(url: str) -> tuple[str, str | None]:
     """A database location typed on a command line, as the manager takes it: the URL, and
     the key its `#KEY` ending names (None without one)."""
-    address, hash_mark, key = url.partition("#")
-    return address, key if hash_mark else None
+    # A `#` in a user name or password (unencoded: the URL is refused, without showing it)
+    # is not the key's: the key starts at the first `#` after the `@` that ends them.
+    start = url.find("://") + 3
+    path = url.find("/", start)
+    user_end = url.rfind("@", start, path if path >= 0 else len(url))
+    hash_mark = url.find("#", max(user_end, start))
+    if hash_mark < 0:
+        return url, None
+    return url[:hash_mark], url[hash_mark + 1 :]

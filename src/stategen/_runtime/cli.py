@@ -25,6 +25,7 @@ from .errors import (
     StateReadError,
     StateUnavailableError,
     StateWriteError,
+    shown,
 )
 from .store import StateStore
 
@@ -65,6 +66,10 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
     except BrokenPipeError:  # `... | head`: the reader left; say nothing more
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return 1
+    except OSError as error:  # the system refused a location given here (a name too long)
+        where = f" ({shown(error.filename)})" if error.filename is not None else ""
+        _say(prog, f"{error.strerror or error}{where}; nothing was changed")
+        return 2
     except KeyboardInterrupt:
         return 130
     return 0
@@ -97,14 +102,14 @@ def verify(manager: Manager, out: TextIO) -> None:
         if isinstance(error, _SYSTEM):
             raise
         raise Problem(f"damaged: {error}") from None
-    out.write(f"ok: {manager.location}: {manager.describe()}\n")
+    out.write(f"ok: {shown(manager.location)}: {shown(manager.describe())}\n")
 
 
 def compact(manager: Manager, out: TextIO) -> None:
     """Fold the journal into the snapshot: the JSON file alone then holds the whole state."""
     folded = manager.compact()
     what = "the journal was folded into" if folded else "there was no journal to fold into"
-    out.write(f"compacted: {what} {manager.location}\n")
+    out.write(f"compacted: {what} {shown(manager.location)}\n")
 
 
 def recover(manager: Manager, out: TextIO) -> None:
@@ -115,19 +120,20 @@ def recover(manager: Manager, out: TextIO) -> None:
         if isinstance(error, _SYSTEM):
             raise
     else:
-        out.write(f"nothing to recover: {manager.location} loads\n")
+        out.write(f"nothing to recover: {shown(manager.location)} loads\n")
         return
     manager.recover()
-    out.write(
-        f"recovered {manager.location}; the damaged state was kept in {manager.kept_aside()}\n"
-    )
+    out.write(f"{shown(manager.last_recovery, limit=4000)}\n")  # what it kept, and dropped
 
 
 def copy(source: Manager, destination: Manager, out: TextIO, *, replace: bool) -> None:
     """Copy a state exactly, with its schema version: file or database, either way."""
     version, fields = source.export()
     destination.import_(version, fields, replace=replace)
-    out.write(f"copied {source.location} to {destination.location} (schema version {version})\n")
+    out.write(
+        f"copied {shown(source.location)} to {shown(destination.location)} "
+        f"(schema version {version})\n"
+    )
 
 
 #: Each command, by name; its docstring's first line is its help.

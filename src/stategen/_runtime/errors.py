@@ -122,8 +122,10 @@ class StateNotFoundError(_FromTheSystem, FileNotFoundError):
     def _errno(cls, *args: Any, **kwargs: Any) -> int:
         return errno.ENOENT
 
-    def __init__(self, path: os.PathLike[str] | str) -> None:
-        if _in_database(path):
+    def __init__(self, path: os.PathLike[str] | str, advice: str | None = None) -> None:
+        if advice is not None:  # what to do, when "save a state first" is not it
+            message = f"{shown(path)}: {advice}"
+        elif _in_database(path):
             message = f"{shown(path)}: nothing saved here yet; save a state first"
         else:
             message = f"{shown(path)}: no state file here yet; save a state first"
@@ -226,9 +228,11 @@ class StateUnsafePathError(_FromTheSystem):
     """Something the library must not use stands at the state path or beside it.
 
     A symlink it may not follow (in a shared sticky directory, owned by someone other than
-    you and the directory's owner), a file of another user it may not replace, or something
-    that is not a regular file (a directory, FIFO, socket or device). `offender` is its path,
-    `owner` its owner's uid. Nothing was read from it, and nothing was written anywhere.
+    you and the directory's owner), a stranger's file there (owned by someone other than
+    you, root and the directory's owner), a file of another user it may not replace, or
+    something that is not a regular file (a directory, FIFO, socket or device). `offender`
+    is its path, `owner` its owner's uid. Nothing was read from it, and nothing was written
+    anywhere.
     """
 
     #: errno for each kind of refusal, as the system would have answered.

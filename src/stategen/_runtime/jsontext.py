@@ -35,9 +35,9 @@ def decode(text: bytes | str, decoder: json.JSONDecoder = DECODER) -> Any:
     except MemoryError:
         raise Unreadable("too large to decode in the memory available") from None
     except ValueError as error:  # JSONDecodeError, and the hooks' refusals
-        raise Unreadable(_short(f"not valid JSON: {error}")) from None
+        raise Unreadable(short(f"not valid JSON: {error}")) from None
 
 
-def _short(text: str, limit: int = 200) -> str:
-    """`text`, cut to `limit` characters: stored content must not flood a message."""
+def short(text: str, limit: int = 200) -> str:
+    """`text`, cut to `limit` characters: stored content must not flood an error message."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from .errors import StateMigrationError
+from .errors import StateCorruptError, StateMigrationError, StateVersionError
+from .jsontext import short
 
 Migrate = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -99,6 +100,45 @@ def _import_step(package: str, name: str, source: str, target: str) -> Step:
             f"{qualified} has no migrate(data) function ({source} → {target})"
         )
     return Step(source, target, migrate)
+
+
+def check_chain(steps: tuple[Step, ...], schema_version: str) -> tuple[str, ...]:
+    """The versions `steps` go through, or StateMigrationError if they do not end at
+    `schema_version` without a gap; just `schema_version` when there are none."""
+    versions = (steps[0].source, *(step.target for step in steps)) if steps else ()
+    if steps and (
+        versions[-1] != schema_version or any(a.target != b.source for a, b in pairwise(steps))
+    ):
+        raise StateMigrationError(
+            f"the migration steps {' → '.join(versions)} do not end at {schema_version}"
+        )
+    return versions or (schema_version,)
+
+
+def upgrade(
+    data: dict[str, Any],
+    version: str,
+    steps: Sequence[Step],
+    chain: tuple[Sequence[str], str],
+    path: os.PathLike[str] | str,
+) -> dict[str, Any]:
+    """`data` of the file `path`, written at `version`, migrated by `steps`; `chain` is the
+    versions they go through and the current one. StateCorruptError for a version that is
+    not one, StateVersionError for one that is not in the chain (newer, or never released)."""
+    versions, schema_version = chain
+    if (found := parse_version(version)) is None:
+        raise StateCorruptError(
+            path, f'"version" must be a MAJOR.MINOR.PATCH string, got {short(repr(version))}'
+        )
+    if version not in versions:
+        current = parse_version(schema_version)
+        newer = current is not None and found > current
+        reason = "is newer than this code" if newer else "is not a released version"
+        raise StateVersionError(path, version, schema_version, reason)
+    try:
+        return migrate(data, version, steps)
+    except StateMigrationError as error:  # the same error, naming the file too
+        raise StateMigrationError(error.reason, path=path, step=error.step) from (error.__cause__)
 
 
 def migrate(data: dict[str, Any], version: str, steps: Sequence[Step]) -> dict[str, Any]:

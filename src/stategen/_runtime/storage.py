@@ -94,6 +94,25 @@ GOOD = Previous(True)
 DAMAGED = Previous(False)
 
 
+@dataclass(frozen=True)
+class Salvage:
+    """What a damaged state still holds: a base state, and the changes after it whose bytes
+    are intact (not yet validated: the policy keeps the longest run of them that validates).
+
+    `state(count)` is a fresh copy of the base with the first `count` changes applied;
+    ValueError when one of them does not apply. `lost` counts the changes of the base's
+    `generation` already lost with the damage (unreadable, or cut off by it), `damage` says
+    what was wrong, and `where` names what held the changes (a journal file).
+    """
+
+    state: Callable[[int], Stored]
+    changes: int
+    lost: int
+    damage: str
+    where: str
+    generation: str | None = None
+
+
 class Session(ABC):
     """One exclusive read-modify-write of the state, opened by `Engine.session`."""
 
@@ -106,9 +125,9 @@ class Session(ABC):
         """
 
     @abstractmethod
-    def salvage(self) -> Stored | None:
-        """After `current()` failed: the newest good state still there (a file engine: the
-        snapshot and the journal records before the damaged one), or None."""
+    def salvage(self) -> Salvage | None:
+        """After `current()` failed: what is still intact (a file engine: the snapshot, and
+        the journal records before the damaged one), or None when nothing is."""
 
     @abstractmethod
     def backup(self) -> Stored:

@@ -9,10 +9,11 @@ returns, so a second engine changes nothing in this module.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import pairwise
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import arguments as _arguments
@@ -26,10 +27,11 @@ from .errors import (
     StateNotFoundError,
     StateReadError,
     StateValidationError,
-    StateVersionError,
 )
-from .migrate import Step, migrate, parse_version, rejected
+from .jsontext import short as _short
+from .migrate import Step, check_chain, rejected, upgrade
 from .patch import Op
+from .recovery import Recovery, backup_of, salvaged
 from .storage import DAMAGED, GOOD, Previous, Session, Stored
 
 if TYPE_CHECKING:
@@ -69,16 +71,24 @@ class StateStore(Generic[T]):
         journal: bool = False,
         key: str | None = None,
         table: str | None = None,
+        max_bytes: int = _arguments.MAX_BYTES,
     ) -> None:
         self.state_type = state_type
         self.schema_version = schema_version
         self.lock_timeout = _arguments.lock_timeout(lock_timeout)
         self.journal = _arguments.switch("journal", journal)
+        #: The largest state file it reads (checked before reading): StateReadError (EFBIG).
+        self.max_bytes = _arguments.max_bytes(max_bytes)
+        #: What the last `recover()` did, and what it dropped (None before the first).
+        self.last_recovery: Recovery | None = None
         self._steps = tuple(steps)
-        self._versions = self._check_chain(self._steps, schema_version)
+        self._versions = check_chain(self._steps, schema_version)
+        self._field_names = {spec.name for spec in dataclasses.fields(state_type)}  # type: ignore[arg-type]
         # A path is made absolute, not resolved: links are followed (or refused) at each
         # operation, since one can be planted at any time, and a later chdir cannot move it.
-        opened = open_engine(path, journal=self.journal, key=key, table=table)
+        opened = open_engine(
+            path, journal=self.journal, key=key, table=table, max_bytes=self.max_bytes
+        )
         self._engine = opened.engine
         #: The state's name in errors and messages: its file, or its URL (no password) and key.
         self.location = opened.name
@@ -172,26 +182,38 @@ class StateStore(Generic[T]):
                 session.update(fields)
 
     def recover(self) -> T:
-        """Return a good state: the current file if it loads, else the backup, put back in place.
+        """Return a good state: the current one if it loads, else all of it that is intact
+        (the snapshot and the longest run of journal records that are intact and validate),
+        else the backup, put back in place; `last_recovery` says what was dropped.
 
-        Whatever is wrong with the current state, the damaged file (and journal) is kept
-        as `corrupt_path`. A journal damaged in the middle keeps the records before the
-        damage. Raises StateNotFoundError when there is no backup, and StateCorruptError when
-        the backup is damaged too; a file from newer code, or something that is not a
-        regular file, is never replaced.
+        The damaged file (and journal) is kept as `corrupt_path`. StateNotFoundError without
+        a backup when one is needed, StateCorruptError when it is damaged too; a file from
+        newer code, or something that is not a regular file, is never replaced.
         """
         with self._engine.session(self.lock_timeout) as session:
             session.tidy()
+            damage = ""
             try:
                 stored = session.current(afresh=True)
                 if stored is not None:
-                    return self._decode(stored, self._where)
-            except _DAMAGE:
-                pass
-            state = self._salvaged(session)
-            if state is None:
-                state = self._decode(session.backup(), self._engine.backup_name())
+                    state = self._decode(stored, self._where)
+                    self.last_recovery = Recovery(self.location, "current")
+                    return state
+            except _DAMAGE as error:
+                damage = str(getattr(error, "reason", None) or error)
+            report = Recovery(self.location, "salvaged", damage)
+            if damage:
+                report = replace(report, aside=self._engine.aside())
+            found = salvaged(session.salvage(), self._decode_here, report)
+            if found is None:
+                stored = backup_of(session, self._where, self._engine.backup_name(), damage)
+                found = (
+                    self._decode(stored, self._engine.backup_name()),
+                    replace(report, source="backup"),
+                )
+            state, report = found
             session.replace(self.schema_version, self._encode(state), DAMAGED).checked = True
+            self.last_recovery = report
             return state
 
     def compact(self) -> bool:
@@ -250,7 +272,7 @@ class StateStore(Generic[T]):
         (`next_pending()`) that trusts the files' identity. A state written at an older
         version is migrated for it, and one not validated yet is validated first."""
         with self._engine.view(exact=False) as stored:
-            if self._version_of(stored) != self.schema_version:
+            if self._version_of(stored) != self.schema_version or not self._whole(stored):
                 stored = Stored(
                     self.schema_version, self._encode(self._decode(stored, self._where))
                 )
@@ -262,16 +284,17 @@ class StateStore(Generic[T]):
         """Apply the operations `change(stored)` returns to the state, in one locked update.
 
         A state written at an older version, or not validated yet, is first read the
-        generic way (and an older one written at the current version).
+        generic way (and an older one, or one without all its fields, written whole).
         """
         with self._engine.session(self.lock_timeout) as session:
             stored = session.current()
             if stored is None:
                 raise StateNotFoundError(self._where)
             version = self._version_of(stored)
-            if version != self.schema_version:
+            if version != self.schema_version or not self._whole(stored):
                 fields = self._encode(self._decode(stored, self._where))
-                upgraded = session.replace(self.schema_version, fields, Previous(True, version))
+                older = version if version != self.schema_version else None
+                upgraded = session.replace(self.schema_version, fields, Previous(True, older))
                 upgraded.checked = True
             elif not stored.checked:
                 self._decode(stored, self._where)
@@ -287,17 +310,6 @@ class StateStore(Generic[T]):
                 "path", f"{self.location} is kept in a database, not in a file: it has no path"
             )
         return path
-
-    @staticmethod
-    def _check_chain(steps: tuple[Step, ...], schema_version: str) -> tuple[str, ...]:
-        versions = (steps[0].source, *(step.target for step in steps)) if steps else ()
-        if steps and (
-            versions[-1] != schema_version or any(a.target != b.source for a, b in pairwise(steps))
-        ):
-            raise StateMigrationError(
-                f"the migration steps {' → '.join(versions)} do not end at {schema_version}"
-            )
-        return versions or (schema_version,)
 
     def _judge(self, session: Session) -> Previous:
         """How a save keeps the state it replaces: good (the backup) or damaged (aside).
@@ -316,15 +328,13 @@ class StateStore(Generic[T]):
             return DAMAGED
         return Previous(True, version if version != self.schema_version else None)
 
-    def _salvaged(self, session: Session) -> T | None:
-        """The good part the engine still has of a damaged state, if it validates."""
-        stored = session.salvage()
-        if stored is None:
-            return None
-        try:
-            return self._decode(stored, self._where)
-        except (StateCorruptError, StateMigrationError):
-            return None
+    def _decode_here(self, stored: Stored) -> T:
+        return self._decode(stored, self._where)
+
+    def _whole(self, stored: Stored) -> bool:
+        # A file written by hand may leave out fields with defaults; `mark_completed()`'s
+        # changes need them there.
+        return len(stored.fields) == len(self._field_names)
 
     def _version_of(self, stored: Stored) -> str:
         # A file without a version predates versioning: it is the first released version.
@@ -337,7 +347,8 @@ class StateStore(Generic[T]):
         migrated = version != self.schema_version
         if migrated:
             # Migrations may change their argument in place; the engine's copy stays as is.
-            data = self._upgrade(copy.deepcopy(data), version, path)
+            steps, chain = self._steps, (self._versions, self.schema_version)
+            data = upgrade(copy.deepcopy(data), version, steps, chain, path)
         try:
             state = decode(self.state_type, data)
         except (RecursionError, ValueError) as error:  # ValueError: StateValidationError, huge ints
@@ -349,23 +360,6 @@ class StateStore(Generic[T]):
         if not migrated:
             stored.checked = True
         return state
-
-    def _upgrade(self, data: dict[str, Any], version: str, path: Path | str) -> dict[str, Any]:
-        if (found := parse_version(version)) is None:
-            raise StateCorruptError(
-                path, f'"version" must be a MAJOR.MINOR.PATCH string, got {_short(repr(version))}'
-            )
-        if version not in self._versions:
-            current = parse_version(self.schema_version)
-            newer = current is not None and found > current
-            reason = "is newer than this code" if newer else "is not a released version"
-            raise StateVersionError(path, version, self.schema_version, reason)
-        try:
-            return migrate(data, version, self._steps)
-        except StateMigrationError as error:  # the same error, naming the file too
-            raise StateMigrationError(error.reason, path=path, step=error.step) from (
-                error.__cause__
-            )
 
     def _encode(self, state: T) -> dict[str, Any]:
         """`state` as JSON data, validated; StateValidationError names what is wrong."""
@@ -392,8 +386,3 @@ def _invalid(error: Exception) -> str:
     if isinstance(error, StateValidationError):
         return str(error)
     return _short(str(error))  # e.g. a number too long to convert
-
-
-def _short(text: str, limit: int = 200) -> str:
-    """`text`, cut to `limit` characters: a file's content must not flood an error message."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

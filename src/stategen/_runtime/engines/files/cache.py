@@ -56,11 +56,12 @@ class Cache:
         self.scanned = False  # the journal was read to its end once, every byte checked
         self.torn = False  # bytes after `end` that are no record: cut before appending
 
-    def same_snapshot(self, found: os.stat_result) -> bool:
+    def same_snapshot(self, found: os.stat_result | None) -> bool:
         """Whether `found` (an lstat of the snapshot's name) is the snapshot held, unchanged."""
         held = self.status
         return (
-            self.fd is not None
+            found is not None
+            and self.fd is not None
             and found.st_ino == held.st_ino
             and found.st_dev == held.st_dev
             and found.st_size == held.st_size

@@ -14,7 +14,7 @@ from typing import Any
 
 from ... import patch as _patch
 from ...errors import StateNotFoundError
-from ...storage import Engine, Previous, Session, Stored
+from ...storage import Engine, Previous, Salvage, Session, Stored
 from .cache import Cache
 from .fs.locate import Location
 from .reading import Held
@@ -22,12 +22,13 @@ from .state import StateFiles
 
 
 class FileEngine(Engine):
-    """The state kept at `path`; `journal`: write changes as journal records."""
+    """The state kept at `path`; `journal`: write changes as journal records; `max_bytes`:
+    the largest snapshot it reads."""
 
-    def __init__(self, path: Path, *, journal: bool) -> None:
+    def __init__(self, path: Path, *, journal: bool, max_bytes: int) -> None:
         self.path = path
         self.journal = journal
-        self.files = StateFiles(path, journal=journal)
+        self.files = StateFiles(path, journal=journal, max_bytes=max_bytes)
 
     @property
     def _cache(self) -> Cache | None:
@@ -112,7 +113,7 @@ class FileSession(Session):
     def current(self, *, afresh: bool = False) -> Stored | None:
         return self._files.current(self._held, afresh=afresh)
 
-    def salvage(self) -> Stored | None:
+    def salvage(self) -> Salvage | None:
         return self._files.salvage(self._held)
 
     def backup(self) -> Stored:

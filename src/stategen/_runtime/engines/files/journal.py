@@ -22,7 +22,7 @@ from . import records as _records
 from .fs import atomic as _atomic
 from .fs.directory import Directory
 from .fs.fileio import flush_data, read_at, reserve, write_at
-from .fs.regular import refuse_unless_regular
+from .fs.regular import check_size, refuse_unless_regular
 from .fs.temps import Temps
 from .fs.trust import describe_owner, stranger
 
@@ -69,12 +69,14 @@ class JournalFile:
         owner: int,
         *,
         writing: bool,
+        any_header: bool = False,
     ) -> "JournalFile | None":
         """The journal `name` in `directory`, or None when there is none.
 
         `origin` is the state path and `owner` its owner, for the trust rule. Raises
         StateUnsafePathError for a link, anything but a regular file, or a stranger's file
-        in a shared directory; StateCorruptError when the file is not a journal at all.
+        in a shared directory; StateCorruptError when the file is not a journal at all
+        (unless `any_header`: recovery reads the records after a damaged header too).
         """
         found = directory.lstat(name)
         if found is None:
@@ -89,7 +91,7 @@ class JournalFile:
             refuse_unless_regular(directory, name, status, origin, kept=True)
             _check_owner(directory, name, status, origin, owner)
             path = Path(directory.where(name))
-            if read_at(fd, 0, _records.START) != _records.MAGIC:
+            if not any_header and read_at(fd, 0, _records.START) != _records.MAGIC:
                 raise StateCorruptError(path, "not a journal: its header is missing or damaged")
         except BaseException:
             os.close(fd)
@@ -139,10 +141,14 @@ class JournalFile:
         found = directory.lstat(name)
         return found is not None and os.path.samestat(found, self.status)
 
-    def read(self, offset: int, size: int | None = None) -> bytes:
-        """The bytes from `offset`: `size` of them, or all to the end of the file."""
+    def read(self, offset: int, size: int | None = None, *, limit: int | None = None) -> bytes:
+        """The bytes from `offset`: `size` of them, or all to the end of the file; OSError
+        (EFBIG) before anything is read when the file is larger than `limit` bytes."""
         if size is None:
-            size = max(0, os.fstat(self.fd).st_size - offset)
+            end = os.fstat(self.fd).st_size
+            if limit is not None:
+                check_size(end, limit, self.path)
+            size = max(0, end - offset)
         return read_at(self.fd, offset, size)
 
     def read_window(self, offset: int) -> bytes:

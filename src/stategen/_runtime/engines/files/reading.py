@@ -21,17 +21,18 @@ from ...errors import (
     StateReadError,
     StateWriteError,
 )
-from ...storage import Stored
+from ...storage import Salvage, Stored
 from . import document as _document
 from . import records as _records
-from .cache import HOLD, Cache, apply_records, ops_of
+from . import salvage as _salvage
+from .cache import HOLD, Cache, apply_records
 from .failing import Failing
 from .fs import names as _names
 from .fs.directory import Directory
 from .fs.locate import Location, Locator
 from .fs.regular import open_regular, read_regular, read_whole, refuse_unless_regular
 from .fs.temps import Temps
-from .journal import JournalFile
+from .journal import JournalFile, capacity
 
 #: How often a reader without the lock starts again when a writer replaced the snapshot
 #: while it read the journal, before it gives up.
@@ -41,8 +42,12 @@ _READ_ATTEMPTS = 20
 _CORRUPT_ATTEMPTS = 3
 
 
-class _Moved(Exception):
-    """The snapshot was replaced while its journal was followed: read again from the start."""
+class _Moved(StateCorruptError):
+    """The snapshot was replaced while its journal was followed: read again from the start.
+
+    Damage only where nothing retries it: under the lock, where no writer of this library
+    runs, the files were changed by hand.
+    """
 
 
 class Sidecars:
@@ -73,12 +78,16 @@ class Held:
 class Reader:
     """The state kept at `path`, as read: its cache, the mutex guarding it, the read path.
 
-    `journal`: write changes as journal records (the write path, in `state`, asks).
+    `journal`: write changes as journal records (the write path, in `state`, asks);
+    `max_bytes`: the most a snapshot may be, checked before it is read (its journal may be
+    as large, in whole pages).
     """
 
-    def __init__(self, path: Path, *, journal: bool) -> None:
+    def __init__(self, path: Path, *, journal: bool, max_bytes: int) -> None:
         self.path = path
         self.journal = journal
+        self.max_bytes = max_bytes
+        self.journal_limit = capacity(max_bytes)
         self._locator = Locator(path)
         self.mutex = threading.RLock()  # guards `cache` between this engine's threads
         self.cache: Cache | None = None
@@ -159,17 +168,17 @@ class Reader:
                     raise
                 self.drop()
                 stored = None
-            cache = self.cache
-            if stored is None or cache is None:
+            if stored is None:
                 after = directory.lstat(name)
                 if after is None:
                     raise StateNotFoundError(self.path)
                 found = after
                 continue
+            cache = self.cache
             if cache is None or cache.generation is None:
                 return stored
             after = directory.lstat(name)
-            if after is not None and cache.same_snapshot(after):
+            if cache.same_snapshot(after):
                 return stored
             if after is None:
                 raise StateNotFoundError(self.path)
@@ -194,39 +203,42 @@ class Reader:
             plain = cache is None or cache.generation is None
             try:
                 return self._read(held.directory, held.name, found, check_bytes=plain)
-            except _Moved:
-                # Under the lock no writer of this library runs: the files were changed by
-                # hand while the journal was read. Read them afresh, once.
+            except _Moved:  # changed by hand under the lock: read them afresh, once
                 self.drop()
                 found = held.directory.lstat(held.name)
                 if found is None:
                     return None
                 return self._read(held.directory, held.name, found, check_bytes=True)
 
-    def salvage(self, held: Held) -> Stored | None:
+    def salvage(self, held: Held) -> Salvage | None:
         """`Session.salvage`: the snapshot and the journal's records before a damaged one."""
         with self.mutex, self.reading:
             self.drop()
             try:
-                raw, status = read_regular(held.directory, held.name, self.path)
-                data, generation = _document.parse(raw, self.path)
-                stored = Stored(_document.take_version(data, self.path), data)
+                raw, status = read_regular(
+                    held.directory, held.name, self.path, limit=self.max_bytes
+                )
+                return _salvage.salvage(
+                    held.directory,
+                    held.names.journal,
+                    self.path,
+                    raw,
+                    status.st_uid,
+                    self.journal_limit,
+                )
             except (StateCorruptError, StateNotFoundError):
                 return None
             except StateError:
                 raise  # not a regular file: never salvaged, never replaced
             except OSError:
                 return None  # unreadable: nothing to salvage from
-            if generation is not None:
-                self._apply_good_records(held, stored, generation, status.st_uid)
-            return stored
 
     def backup(self, held: Held) -> Stored:
         """`Session.backup`: the `.bak` file beside the state."""
         name = _names.sidecar(held.name, ".bak", held.directory.name_max())
         path = Path(held.directory.where(name))
         with self.reading:
-            raw, _ = read_regular(held.directory, name, self.path, kept=True)
+            raw, _ = read_regular(held.directory, name, self.path, limit=self.max_bytes, kept=True)
         data, _ = _document.parse(raw, path)
         return Stored(_document.take_version(data, path), data)
 
@@ -264,7 +276,7 @@ class Reader:
         raw = None
         if cache is not None and check_bytes:
             assert cache.fd is not None  # same_snapshot() needs it
-            raw = read_whole(cache.fd, found)
+            raw = read_whole(cache.fd, found, self.max_bytes, self.path)
             if raw != cache.raw:
                 self.drop()
                 cache = None
@@ -277,7 +289,7 @@ class Reader:
     def _load_snapshot(self, directory: Directory, name: str, found: os.stat_result) -> Cache:
         fd, status = open_regular(directory, name, self.path, found=found)
         try:
-            raw = read_whole(fd, status)
+            raw = read_whole(fd, status, self.max_bytes, self.path)
             data, generation = _document.parse(raw, self.path)
             version = _document.take_version(data, self.path)
         except BaseException:
@@ -305,11 +317,10 @@ class Reader:
                 # Every writer replaces the snapshot before it touches the journal, so a
                 # journal gone under an unchanged snapshot was replaced or removed by hand:
                 # the records applied so far may not be there now.
-                moved = not _still(cache, directory, name)
+                moved = not cache.same_snapshot(directory.lstat(name))
                 self.drop()
-                if moved:
-                    raise _Moved
-                raise StateCorruptError(
+                kind = _Moved if moved else StateCorruptError
+                raise kind(
                     Path(directory.where(journal_name)),
                     "the journal was replaced or removed while the state was in use",
                 )
@@ -336,12 +347,11 @@ class Reader:
                 raise
         cache.end, cache.sequence, cache.torn = found.end, found.sequence, found.torn
 
-    @staticmethod
     def _scan(
-        journal: JournalFile, cache: Cache, generation: bytes, *, full: bool
+        self, journal: JournalFile, cache: Cache, generation: bytes, *, full: bool
     ) -> _records.Scan:
         if full:
-            data = journal.read(cache.end)
+            data = journal.read(cache.end, limit=self.journal_limit)
             return _records.scan(
                 data, cache.end, generation, cache.sequence, at_end=True, check_rest=True
             )
@@ -353,44 +363,11 @@ class Reader:
             data, cache.end, generation, cache.sequence, at_end=False, check_rest=False
         )
         if found.short:  # a record runs past the window: read the rest
-            data = journal.read(cache.end)
+            data = journal.read(cache.end, limit=self.journal_limit)
             found = _records.scan(
                 data, cache.end, generation, cache.sequence, at_end=True, check_rest=False
             )
         return found
-
-    def _apply_good_records(self, held: Held, stored: Stored, generation: str, owner: int) -> None:
-        """Apply the journal's records up to the first that is damaged or does not apply."""
-        name = held.names.journal
-        try:
-            journal = JournalFile.open(held.directory, name, self.path, owner, writing=False)
-        except StateCorruptError:
-            return
-        if journal is None:
-            return
-        try:
-            data = journal.read(_records.START)
-        finally:
-            journal.close()
-        found = _records.scan(
-            data,
-            _records.START,
-            _records.generation_bytes(generation),
-            0,
-            at_end=True,
-            check_rest=False,
-        )
-        for _, payload in found.payloads:
-            try:
-                stored.apply(ops_of(payload))
-            except (ValueError, StateCorruptError):
-                return
-
-
-def _still(cache: Cache, directory: Directory, name: str) -> bool:
-    """Whether the snapshot at `name` is still the one cached."""
-    found = directory.lstat(name)
-    return found is not None and cache.same_snapshot(found)
 
 
 _readers: "weakref.WeakSet[Reader]" = weakref.WeakSet()

@@ -159,3 +159,15 @@ def _later_record(
         if good and crc == zlib.crc32(view[start + 4 : stop]):
             return start
     return None
+
+
+def count_later(data: bytes, after: int, generation: bytes, sequence: int) -> int:
+    """How many good records of `generation`, numbered `sequence` or later, start after
+    position `after` of `data`: the records a damaged one cut off (for `recover()`'s report)."""
+    view, count = memoryview(data), 0
+    while (start := _later_record(data, view, after, generation, sequence)) is not None:
+        _, length, number, _ = _HEAD.unpack_from(data, start)
+        count += 1
+        # So that the search starts at the generation of a record right after this one.
+        after, sequence = start + HEAD_SIZE + length - _GENERATION, number + 1
+    return count

@@ -28,13 +28,14 @@ class Current:
     raw: bytes | None
 
 
-def current(directory: Directory, name: str, origin: Path) -> Current | None:
+def current(directory: Directory, name: str, origin: Path, *, limit: int) -> Current | None:
     """The file `name` as it is now (None: there is none), read if it can be.
 
-    An unreadable file (permissions, an I/O error) is still one to keep aside, whole.
+    An unreadable file (permissions, an I/O error, more than `limit` bytes) is still one to
+    keep aside, whole.
     """
     try:
-        raw, status = read_regular(directory, name, origin)
+        raw, status = read_regular(directory, name, origin, limit=limit)
     except StateNotFoundError:
         return None
     except StateError:

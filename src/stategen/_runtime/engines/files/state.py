@@ -199,7 +199,7 @@ class StateFiles(Reader):
         except ValueError as error:  # e.g. an integer too long to write as text
             raise StateValidationError("", str(error)[:200]) from None
         journal_name = held.names.journal
-        now = _snapshot.current(directory, name, self.path)
+        now = _snapshot.current(directory, name, self.path, limit=self.max_bytes)
         cache = self.cache
         keep = []
         if now is not None:

@@ -15,16 +15,17 @@ from typing import Any
 
 from ... import patch as _patch
 from ...errors import (
+    StateConfigError,
     StateCorruptError,
     StateDatabaseError,
     StateNotFoundError,
     StateReentryError,
     StateValidationError,
 )
-from ...storage import Engine, Previous, Session, Stored
+from ...storage import Engine, Previous, Salvage, Session, Stored
 from .connection import Link, MissingTable, connection, held
 from .connection import _local as _local  # the per-thread pools: tests look into them
-from .statements import HISTORY, Statements
+from .statements import COLUMNS, HISTORY, SHAPE, Statements, misfits
 from .url import Place
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
@@ -139,7 +140,24 @@ class PostgresEngine(Engine):
                 link.rollback()
                 raise
             link.commit(place)
+        else:
+            self._check_tables(link)
         self._made = True
+
+    def _check_tables(self, link: Link) -> None:
+        """StateConfigError when a table that was there already (made by hand, or by other
+        code) lacks a column this engine needs, or has it of another type or nullable."""
+        place = self.place
+        for which, name in (("table", place.table), ("history", place.history)):
+            row = link.fetch(place, COLUMNS, {"table": f'"{name}"'})
+            columns = [(str(a), str(b), bool(c)) for a, b, c in (row[0] if row else None) or []]
+            problems = misfits(SHAPE[which], columns)
+            if problems:
+                raise StateConfigError(
+                    "table",
+                    f"{place.name}: the table {name} was not made by this library: "
+                    f"{'; '.join(problems)}; name another table with table=, or alter it",
+                )
 
 
 class PostgresSession(Session):
@@ -176,7 +194,7 @@ class PostgresSession(Session):
         self.known = (generation, stored)
         return stored
 
-    def salvage(self) -> Stored | None:
+    def salvage(self) -> Salvage | None:
         return None  # a row is written whole or not at all: there is no part to save
 
     def backup(self) -> Stored:
@@ -202,6 +220,14 @@ class PostgresSession(Session):
                     f"{field or 'the state'} holds one; remove it, or keep such data as bytes"
                 )
                 raise StateDatabaseError(place.name, "22P05", reason, field=field)
+        try:
+            document.encode("utf-8")  # what psycopg sends; a lone surrogate has no UTF-8
+        except UnicodeEncodeError as error:
+            reason = (
+                f"PostgreSQL keeps text as UTF-8, and the state holds a lone surrogate "
+                f"({document[error.start]!r}) that UTF-8 cannot hold; remove it"
+            )
+            raise StateValidationError("", reason) from None
         parameters = {
             "key": place.key,
             "good": previous.good,

@@ -57,6 +57,45 @@ _READ_GENERATION = "SELECT generation FROM {table} WHERE key = %(key)s"
 _EXISTS = "SELECT document IS NOT NULL FROM {table} WHERE key = %(key)s"
 _BACKUP = """\
 SELECT version, document FROM {history} WHERE key = %(key)s AND good ORDER BY id DESC LIMIT 1"""
+#: The columns of the table named `%(table)s` (quoted, as to_regclass takes it), in one row:
+#: a JSON array of [name, type, NOT NULL].
+COLUMNS = b"""\
+SELECT json_agg(json_build_array(attname, format_type(atttypid, atttypmod), attnotnull))
+FROM pg_attribute WHERE attrelid = to_regclass(%(table)s) AND attnum > 0 AND NOT attisdropped"""
+#: Each table's columns as `_SCHEMA` makes them: (type, NOT NULL). A table made beforehand
+#: by hand must have them too, or a statement meets a NULL or a type it cannot use.
+SHAPE = {
+    "table": {
+        "key": ("text", True),
+        "version": ("text", False),
+        "generation": ("bigint", True),
+        "document": ("jsonb", False),
+    },
+    "history": {
+        "id": ("bigint", True),
+        "key": ("text", True),
+        "generation": ("bigint", True),
+        "version": ("text", False),
+        "document": ("jsonb", True),
+        "good": ("boolean", True),
+        "upgrade": ("boolean", True),
+    },
+}
+
+
+def misfits(expected: dict[str, tuple[str, bool]], found: list[tuple[str, str, bool]]) -> list[str]:
+    """What is wrong with a table whose columns are `found` (name, type, NOT NULL), for one
+    that should have `expected`: a column missing, of another type, or that may be NULL."""
+    columns = {name: (kind, not_null) for name, kind, not_null in found}
+    problems = []
+    for name, (kind, not_null) in expected.items():
+        if name not in columns:
+            problems.append(f"it has no column {name}")
+        elif columns[name][0] != kind:
+            problems.append(f"its column {name} is {columns[name][0]}, not {kind}")
+        elif not_null and not columns[name][1]:
+            problems.append(f"its column {name} may be NULL (it must be NOT NULL)")
+    return problems
 
 
 class Statements:

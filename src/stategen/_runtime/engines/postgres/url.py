@@ -7,7 +7,7 @@ of any text that may quote them (libpq's own error messages echo parts of a URL)
 
 import re
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...errors import StateConfigError
 
@@ -19,8 +19,18 @@ _TABLE = re.compile(r"[a-z_][a-z0-9_]{0,54}")
 _MADE = ("_history", "_history_key")
 _KEY_MAX = 1000
 #: Parameters whose values are secrets (libpq's names; it decodes %XX in them).
-_SECRET_PARAMETERS = frozenset({"password", "sslpassword", "passfile"})
+_SECRET_PARAMETERS = frozenset(
+    {
+        "password",
+        "sslpassword",
+        "passfile",
+        "oauth_client_secret",
+        "scram_client_key",
+        "scram_server_key",
+    }
+)
 _MASK = "***"
+_KEYWORD = re.compile(r"[a-z_]+")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 #: Characters a user name or password must percent-encode: Python and libpq would read the
 #: URL differently (libpq ends the user part at the first `@`, Python at the last; `#` and
@@ -37,13 +47,13 @@ class Place:
     texts `masked` removes.
     """
 
-    url: str
+    url: str = field(repr=False)  # it may hold a password
     key: str
     table: str
     history: str
     name: str
     host: str
-    secrets: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def masked(self, text: str) -> str:
         """`text` with every secret of the URL in it replaced by `***`."""
@@ -58,6 +68,10 @@ def place(url: str, *, key: str, table: str) -> Place:
         raise StateConfigError(
             "key",
             f"expected a non-empty string of up to {_KEY_MAX} characters without NUL, got {key!r}",
+        )
+    if any("\ud800" <= character <= "\udfff" for character in key):
+        raise StateConfigError(
+            "key", f"{key!r} holds a lone surrogate, which PostgreSQL cannot store as text"
         )
     if not isinstance(table, str) or not _TABLE.fullmatch(table):
         raise StateConfigError(
@@ -112,6 +126,15 @@ def _split(url: str) -> tuple[urllib.parse.SplitResult | None, str | None]:
                 "its user name or password holds a '%' not followed by two hex digits: "
                 "write a '%' as %25"
             )
+    before_query = url.partition("://")[2].partition("?")[0]
+    if "@" in before_query.partition("/")[2]:
+        return None, (
+            "it holds an '@' after its host: write a '/' in a password as %2F, and an '@' in "
+            "a database name as %40"
+        )
+    query = url.partition("?")[2].partition("#")[0]
+    if any(not _KEYWORD.fullmatch(urllib.parse.unquote(k)) for k, _ in _parameters(query)):
+        return None, "its query holds a parameter name that is not a libpq keyword (a-z, _)"
     try:
         parts = urllib.parse.urlsplit(url)
         parts.hostname, parts.port  # noqa: B018 - both raise ValueError when malformed

@@ -31,6 +31,13 @@ _CREATE_FLAGS = (
 _ATTEMPTS = 100
 #: The mode bits a new file takes from the one it replaces: never set-uid, set-gid or sticky.
 _PERMISSIONS = 0o777
+#: How a file kept aside is opened to change its mode: never a link, never blocking.
+_KEPT_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 class Unconfirmed(OSError):
@@ -125,9 +132,13 @@ def link_atomic(
         except FileExistsError:
             continue  # planted, or a leftover: another random name
         except OSError:  # no hard links here (FAT, some network shares, protected_hardlinks)
+            _forget_link(directory, temp, expected)  # or linked, and then an error reported
             if content is None:
                 raise
-            write_atomic(directory, target, content, temps=temps, current=expected)
+            try:
+                write_atomic(directory, target, content, temps=temps, current=expected)
+            except Unconfirmed as error:  # a backup, before the save's own commit point
+                raise OSError(error.errno, error.strerror, error.filename) from error
             return
     else:
         raise FileExistsError(errno.EEXIST, "no free temp name", temps.prefix)
@@ -138,10 +149,29 @@ def link_atomic(
             raise FileNotFoundError(
                 errno.ENOENT, "the file was replaced while it was being kept", source
             )
+        _drop_set_id(directory, temp, linked)
         _replace(directory, temp, target)
     finally:
         if linked is not None:
             _forget_link(directory, temp, linked)
+
+
+def _drop_set_id(directory: Directory, temp: str, linked: os.stat_result) -> None:
+    """Take the set-id and sticky bits off the file linked at `temp`, if it has any.
+
+    The file kept aside is the replaced file itself, not a copy: without this a set-uid
+    snapshot would live on as a set-uid backup. Best effort (only its owner or root may),
+    and never through anything but the file just linked.
+    """
+    if not linked.st_mode & 0o7000 or not hasattr(os, "fchmod"):
+        return
+    with contextlib.suppress(OSError):
+        fd = directory.open(temp, _KEPT_FLAGS)
+        try:
+            if os.path.samestat(os.fstat(fd), linked):
+                os.fchmod(fd, linked.st_mode & _PERMISSIONS)
+        finally:
+            os.close(fd)
 
 
 def _forget_link(directory: Directory, temp: str, linked: os.stat_result) -> None:

@@ -6,6 +6,7 @@ a directory higher up, or planting a symlink there, cannot send the save anywher
 the system has no such calls (Windows) the directory is its path.
 """
 
+import contextlib
 import errno
 import os
 import stat
@@ -64,9 +65,13 @@ class Directory:
         self.close()
 
     def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        # Forgotten first: after a failed close the number is free, and may be reused at
+        # once. A directory is only read, and synced explicitly: an error closing it says
+        # nothing about the state, so it never fails the operation that used it.
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def __del__(self, _close: Callable[[int], None] = os.close) -> None:
         # A directory several operations share (the locator's) closes when the last one

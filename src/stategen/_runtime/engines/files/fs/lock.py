@@ -67,8 +67,10 @@ class StateLock:
 
     The file lock sits on a sidecar, never on the data file: os.replace swaps the data file's
     inode, so a lock on it guards a file that is no longer there and two processes both "hold"
-    it. The sidecar is never deleted either: unlinking it on release let two holders lock two
-    different inodes (filelock #574, reverted by #577).
+    it. The sidecar is not deleted on release either: that let two holders lock two different
+    inodes (filelock #574, reverted by #577). The one exception is a lock file made by an
+    operation that was then refused (StateUnsafePathError), removed while still locked: a
+    writer that locks it afterwards finds its name gone and opens the name anew.
 
     The mutex queues this process's threads without polling, so only one thread at a time
     ever touches the lock file.
@@ -113,12 +115,12 @@ class StateLock:
                 raise
             finally:
                 self._owner = None
-                self._created = False
                 with contextlib.suppress(OSError):
                     _primitives().unlock_descriptor(fd)
                 if removed:
                     self.forget()
         finally:
+            self._created = False
             self._mutex.release()
 
     def forget(self, _close: Callable[[int], None] = os.close) -> None:

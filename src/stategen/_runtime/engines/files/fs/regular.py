@@ -9,6 +9,7 @@ after; a device, FIFO, socket or directory is never read, linked, moved or repla
 a stranger's regular file in a shared directory read: anyone may plant one in /tmp.
 """
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -40,6 +41,7 @@ def read_regular(
     name: str,
     origin: Path,
     *,
+    limit: int,
     kept: bool = False,
     found: os.stat_result | None = None,
 ) -> tuple[bytes, os.stat_result]:
@@ -48,11 +50,11 @@ def read_regular(
     `origin` is the state path, for messages; `kept` says `name` is a file kept beside it
     (a backup); `found` is the status of `name` if the caller has just taken it. Raises
     StateUnsafePathError for anything but a regular file, and OSError for what the system
-    refuses.
+    refuses, or (EFBIG) for a file of more than `limit` bytes, before reading it.
     """
     fd, status = open_regular(directory, name, origin, kept=kept, found=found)
     try:
-        return read_whole(fd, status), status
+        return read_whole(fd, status, limit, directory.where(name)), status
     finally:
         os.close(fd)
 
@@ -76,10 +78,24 @@ def open_regular(
     return fd, status
 
 
-def read_whole(fd: int, status: os.stat_result) -> bytes:
-    """The content of the open regular file, never more than its size when it was opened
-    (plus one byte, to see a file growing under a foreign writer)."""
+def read_whole(fd: int, status: os.stat_result, limit: int, where: Path | str) -> bytes:
+    """The content of the open regular file `where`, never more than its size when it was
+    opened (plus one byte, to see a file growing under a foreign writer); OSError (EFBIG)
+    before anything is read when that size is over `limit` bytes."""
+    check_size(status.st_size, limit, where)
     return read_at(fd, 0, status.st_size + 1)
+
+
+def check_size(size: int, limit: int, where: Path | str) -> None:
+    """OSError (EFBIG) when a file of `size` bytes is more than a state may be: every read
+    of a state's files is checked here first, so a huge (or sparse) file is never read."""
+    if size > limit:
+        raise OSError(
+            errno.EFBIG,
+            f"the file is {size} bytes, more than the {limit} a state may be (max_bytes); "
+            "pass a larger max_bytes= to read it",
+            str(where),
+        )
 
 
 def refuse_unless_regular(

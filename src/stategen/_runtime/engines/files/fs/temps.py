@@ -5,6 +5,9 @@ costs time in proportion to everything else in it (88 ms beside 200,000 files), 
 each temp name is written into the lock file before the file is made, and the lock file is
 emptied when the operation ends. The next writer to take the lock finds the names a killed
 writer left there and removes those files: a cost that does not depend on the directory.
+Only the state's writers may read the lock file (see `lock._lock_mode`): anyone else who
+learnt a name could plant something at it once it is freed. Whatever stands at a freed name
+is never removed blindly, and a name that cannot be removed never fails a save.
 
 The lock file's bytes are not synced, so after a power loss (not a process crash) a temp
 file can outlive its name there. `sweep` lists the directory for those; `compact()` and

@@ -1,0 +1,86 @@
+"""What a damaged state's files still hold: the snapshot, and the journal records before the damage.
+
+`recover()` keeps everything intact: a journal whose 16-byte header is damaged still has its
+records (each checks itself), and the records before a damaged one are good. Which of them
+the state keeps is the policy's choice (the longest run that validates); this module only
+says what is there, and how much the damage already cost.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ...jsontext import Unreadable, decode
+from ...storage import Salvage, Stored
+from . import document as _document
+from . import records as _records
+from .fs.directory import Directory
+from .journal import JournalFile
+
+
+def salvage(
+    directory: Directory,
+    journal_name: str,
+    origin: Path,
+    raw: bytes,
+    owner: int,
+    limit: int,
+) -> Salvage:
+    """What the snapshot `raw` (which parsed) and its journal `journal_name` still hold.
+
+    `owner` is the snapshot's owner (the journal's trust rule), `limit` the most the journal
+    may be. Raises StateUnsafePathError for a journal this library must not read, and
+    OSError for one the system refuses to read.
+    """
+    data, generation = _document.parse(raw, origin)
+    where = str(directory.where(journal_name))
+
+    def base() -> Stored:
+        fields, _ = _document.parse(raw, origin)  # a fresh copy, for each try
+        return Stored(_document.take_version(fields, origin), fields)
+
+    _document.take_version(data, origin)  # StateCorruptError now, rather than at each try
+    if generation is None:
+        return Salvage(_replay(base, []), 0, 0, "", where)
+    journal = JournalFile.open(
+        directory, journal_name, origin, owner, writing=False, any_header=True
+    )
+    if journal is None:
+        return Salvage(_replay(base, []), 0, 0, "", where, generation)
+    try:
+        header = journal.read(0, _records.START)
+        content = journal.read(_records.START, limit=limit)
+    finally:
+        journal.close()
+    damage = [] if header == _records.MAGIC else ["its records were read past the damaged header"]
+    name = _records.generation_bytes(generation)
+    found = _records.scan(content, _records.START, name, 0, at_end=True, check_rest=True)
+    changes: list[Any] = []
+    for offset, payload in found.payloads:
+        try:
+            ops = decode(payload)
+        except Unreadable as error:
+            damage.append(f"record {len(changes)} at byte {offset}: {error}")
+            break
+        if type(ops) is not list:
+            damage.append(f"record {len(changes)} at byte {offset} holds no list of changes")
+            break
+        changes.append(ops)
+    lost = len(found.payloads) - len(changes)
+    if found.corrupt is not None:
+        damage.append(found.corrupt)
+        after = found.end - _records.START
+        lost += _records.count_later(content, after, name, found.sequence)
+    return Salvage(_replay(base, changes), len(changes), lost, "; ".join(damage), where, generation)
+
+
+def _replay(base: Callable[[], Stored], changes: list[Any]) -> Callable[[int], Stored]:
+    """A fresh base state with the first `count` changes applied (ValueError: one did not)."""
+
+    def state(count: int) -> Stored:
+        stored = base()
+        for ops in changes[:count]:
+            stored.apply(ops)
+        return stored
+
+    return state

@@ -1,0 +1,123 @@
+"""Readers see only acknowledged records, errors say the truth about the disk, and a healthy
+state read without the lock is never reported damaged; each with its positive control."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from _journals import journal_of, records_of
+from _mixed import read_while_both_write
+from _outcomes import (
+    OPERATIONS,
+    error_at_every_step,
+    failed_sync_under_a_reader,
+    journal_removed_under_a_reader,
+    pending_is_not_a_record,
+)
+from _procs import BatchStore, batch
+from batch_state._runtime.engines.files import records as _records
+from batch_state.errors import StateCommitUnknownError, StateCorruptError, StateError
+
+posix = pytest.mark.skipif(os.name == "nt", reason="the system calls faked are POSIX")
+syncs_data = pytest.mark.skipif(
+    not hasattr(os, "fdatasync") or sys.platform == "darwin",
+    reason="the journal is synced with fdatasync only where the system has it (not macOS)",
+)
+#: Reads each lock-free reader makes in the mixed-writers stress; larger by hand or in CI.
+MIXED_READS = int(os.environ.get("STATEGEN_MIXED_READS", "1500"))
+
+
+class TestOnlyAcknowledgedRecords:
+    def test_a_pending_record_is_no_record(self) -> None:
+        assert pending_is_not_a_record()
+
+    def test_a_committed_record_is_the_same_bytes_as_before(self, state_path: Path) -> None:
+        """The format is unchanged: a marked record reads as one to any scan."""
+        store = BatchStore(state_path, journal=True)
+        store.save(batch("item", 10))
+        store.mark_completed("item-000000")
+        [record] = records_of(state_path)
+        raw = journal_of(state_path).read_bytes()[record.start : record.end]
+        assert _records.pending(_records.pending(raw)) == raw
+        assert _records.mark(raw) == raw[:4]
+
+    @syncs_data
+    def test_a_failed_sync_is_never_seen_by_a_reader(self, tmp_path: Path) -> None:
+        assert failed_sync_under_a_reader(tmp_path) == []
+
+    @syncs_data
+    def test_positive_control_the_append_as_it_was(self, tmp_path: Path) -> None:
+        """Written whole before its sync, the record is taken by the reader, which then
+        misses the acknowledged one and makes the failed one the snapshot."""
+        problems = failed_sync_under_a_reader(tmp_path, one_step=True)
+        assert "the reader took a record whose sync failed" in problems, problems
+
+
+@posix
+class TestErrorsTellTheTruth:
+    @pytest.mark.parametrize("operation", list(OPERATIONS))
+    def test_eio_at_every_step(self, tmp_path: Path, operation: str) -> None:
+        """EIO instead of and after each system call: no error means the new state, an
+        error that says unchanged means the old, and the next update works."""
+        report = error_at_every_step(tmp_path, OPERATIONS[operation])
+        assert report.failures == {}, report
+        assert report.runs > 10 and report.unknown > 0, report
+
+    def test_positive_control_errors_as_they_were(self, tmp_path: Path) -> None:
+        report = error_at_every_step(tmp_path, OPERATIONS["snapshot save"], as_it_was=True)
+        assert any("yet the state changed" in what for what in report.failures.values())
+
+    def test_a_failed_directory_sync_says_the_outcome_is_unknown(self, state_path: Path) -> None:
+        BatchStore(state_path).save(batch("item", 3))
+        fsync = os.fsync
+        directory = os.stat(state_path.parent)
+
+        def failing(fd: int) -> None:
+            if os.path.samestat(os.fstat(fd), directory):
+                raise OSError(5, "Input/output error")
+            fsync(fd)
+
+        changed = batch("item", 3)
+        changed.completed = ["item-000001"]
+        os.fsync = failing
+        try:
+            with pytest.raises(StateCommitUnknownError) as raised:
+                BatchStore(state_path).save(changed)
+        finally:
+            os.fsync = fsync
+        assert "unchanged" not in str(raised.value)
+        assert "may not survive a power loss" in str(raised.value)
+        assert raised.value.host == "" and raised.value.location == str(state_path)
+        assert BatchStore(state_path).load() == changed  # in place: readers see it
+
+
+class TestNoFalseDamage:
+    def test_a_journal_removed_under_a_reader_is_read_again(self, tmp_path: Path) -> None:
+        assert journal_removed_under_a_reader(tmp_path) == []
+
+    def test_positive_control_the_check_as_it_was(self, tmp_path: Path) -> None:
+        problems = journal_removed_under_a_reader(tmp_path, old_check=True)
+        assert any("reported corrupt" in each for each in problems), problems
+
+    @posix
+    def test_readers_while_both_kinds_of_writer_write(self, tmp_path: Path) -> None:
+        report = read_while_both_write(tmp_path, reads=MIXED_READS)
+        assert report.corrupt == 0 and report.other == 0, report
+        assert report.writes > 0, report
+
+    def test_real_damage_is_still_reported_without_the_lock(self, state_path: Path) -> None:
+        """A damaged record with a good one after it: reported after the second reads."""
+        store = BatchStore(state_path, journal=True)
+        store.save(batch("item", 10))
+        for index in range(3):
+            store.mark_completed(f"item-{index:06d}")
+        reader = BatchStore(state_path, journal=True)
+        first = records_of(state_path)[0]
+        with open(journal_of(state_path), "r+b") as journal:
+            journal.seek(first.start + _records.HEAD_SIZE)
+            journal.write(b"X")
+        with pytest.raises(StateCorruptError, match="damaged"):
+            reader.load()
+        with pytest.raises(StateError):
+            reader.next_pending()
