@@ -13,6 +13,7 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -238,3 +239,66 @@ def _random_json(chosen: random.Random, depth: int = 0) -> bytes:
     if chosen.random() < 0.5:
         return b"[" + b",".join(items) + b"]"
     return b"{" + b",".join(b'"k%d":' % i + item for i, item in enumerate(items)) + b"}"
+
+
+def _database(generated: Generated) -> Any:
+    database = generated.module("_database")
+    if not os.environ.get(database.URL_VARIABLE):
+        pytest.skip("no PostgreSQL server")
+    return database
+
+
+def test_postgres_content_is_a_typed_error(generated: Generated) -> None:
+    """A table made beforehand with a nullable generation, a lone surrogate in key= and in a
+    field: each a typed error, nothing written."""
+    database = _database(generated)
+    errors, manager_class = generated.module("errors"), type(generated.manager(Path("x")))
+    table = database.fresh_table()
+    database.sql(
+        f"CREATE TABLE {table} (key text PRIMARY KEY, version text, generation bigint, "
+        "document jsonb, updated_at timestamptz NOT NULL DEFAULT now())"
+    )
+    state = generated.module("model").BatchState
+    attempts = {
+        "nullable generation": lambda: manager_class(database.url(), table=table).save(
+            state(batch_id="b", features=[])
+        ),
+        "surrogate in key=": lambda: manager_class(database.url(), key="\udc80"),
+        "surrogate in a field": lambda: manager_class(
+            database.url(), table=database.fresh_table()
+        ).save(state(batch_id="\ud800", features=[])),
+    }
+    failed = []
+    for name, attempt in attempts.items():
+        try:
+            attempt()
+            failed.append(f"{name}: no error")
+        except errors.StateError:
+            pass
+        except Exception as error:  # the finding
+            failed.append(f"{name}: {type(error).__name__}")
+    record(
+        "PostgreSQL: a premade nullable table and lone surrogates are typed errors",
+        runs=len(attempts),
+        failures=len(failed),
+        detail=cases(list(attempts)) + (f"; {failed}" if failed else ""),
+    )
+    assert failed == []
+
+
+def test_positive_control_psycopg_sends_a_surrogate_raw(generated: Generated) -> None:
+    """psycopg itself, given the same text, raises UnicodeEncodeError: the case is real."""
+    database = _database(generated)
+    escaped = 0
+    try:
+        database.sql("SELECT %s::text", "\ud800")
+    except UnicodeEncodeError:
+        escaped = 1
+    record(
+        "positive control: a lone surrogate passed to psycopg as it is",
+        runs=1,
+        failures=escaped,
+        control=True,
+        detail="must raise UnicodeEncodeError, or the case cannot see it",
+    )
+    assert escaped

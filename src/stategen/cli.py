@@ -165,8 +165,9 @@ def check(
             typer.echo(note, err=True)
         typer.echo(report.to_json() if as_json else report.render())
         if not report.ok:
+            where = "in the report's problems" if as_json else "listed above"
             raise CheckFailed(
-                f"stategen check found {len(report.problems)} problem(s), listed above"
+                f"stategen check found {len(report.problems)} problem(s), {where}"
             )
 
 

@@ -257,7 +257,9 @@ def test_describe_lists_every_change() -> None:
     """The printed plan has a header and one line per change with code and class."""
     case = next(c for c in CASES if c.name == "task_count_str")
     text = plan_of(case.before, case.after).describe()
-    assert text.splitlines()[0] == "1.0.0 → 2.0.0: 2 change(s), breaking: a new major version"
+    # The header names the changes as their class does: a stub to fill, not "breaking".
+    header = "1.0.0 → 2.0.0: 2 change(s), needs a migration: a new major version"
+    assert text.splitlines()[0] == header
     assert "SG302 NEEDS_MIGRATION" in text and "[stub]" in text
 
 

@@ -107,9 +107,10 @@ def verify(manager: Manager, out: TextIO) -> None:
 
 def compact(manager: Manager, out: TextIO) -> None:
     """Fold the journal into the snapshot: the JSON file alone then holds the whole state."""
-    folded = manager.compact()
-    what = "the journal was folded into" if folded else "there was no journal to fold into"
-    out.write(f"compacted: {what} {shown(manager.location)}\n")
+    if manager.compact():
+        out.write(f"compacted: the journal was folded into {shown(manager.location)}\n")
+    else:
+        out.write(f"nothing to compact: {shown(manager.location)} has no journal\n")
 
 
 def recover(manager: Manager, out: TextIO) -> None:

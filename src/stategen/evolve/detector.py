@@ -14,6 +14,7 @@ from typing import Any
 from ..errors import SpecError
 from ..schema import Field, Record, Schema, stored_default
 from ..schema.version import Bump
+from .classification import Classification
 from .operations import (
     AddEnum,
     AddEnumMember,
@@ -55,11 +56,22 @@ class Plan:
             return Bump.MINOR
         return self.bump
 
+    @property
+    def kind(self) -> str:
+        """The changes that set the version step, in the classification's words (as the docs
+        class each code): `needs a migration`, `breaking` or `additive`."""
+        deciding = {op.classification for op in self.operations if op.bump is self.bump}
+        if Classification.NEEDS_MIGRATION in deciding:
+            return "needs a migration"
+        if Classification.BREAKING in deciding:
+            return "breaking"
+        return "additive"
+
     def step_described(self) -> str:
         """`breaking: a new major version` …, for people."""
         if self.bump is Bump.NONE:
             return "nothing stored changes, so the version may stay"
-        kind = "breaking" if self.bump is Bump.MAJOR else "additive"
+        kind = self.kind
         below_one = " (below 1.0.0 a minor version may break)" if self.step != self.bump else ""
         return f"{kind}: a new {self.step.label} version{below_one}"
 

@@ -23,7 +23,7 @@ def check_version(plan: Plan) -> None:
         )
     if needed is Bump.NONE or old.step_to(new) >= needed:
         return
-    kinds = "breaking" if plan.bump is Bump.MAJOR else "additive"
+    kinds = plan.kind
     codes = ", ".join(sorted({op.code for op in plan.operations if op.bump >= needed}))
     now = "is still" if new == old else "only goes to"
     raise SpecError(

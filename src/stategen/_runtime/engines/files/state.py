@@ -58,13 +58,13 @@ class StateFiles(Reader):
                     temps.remove_leftovers(self.owners(directory, place.name))
                 except OSError as error:
                     refused(StateWriteError, self.path, error)
-                try:
-                    yield Held(directory, place.name, names, temps)
-                finally:
-                    # Tidying only: the operation's outcome is settled, and a list of temp
-                    # names left behind is read (and its names swept) by the next writer.
-                    with contextlib.suppress(OSError):
-                        temps.done()
+                yield Held(directory, place.name, names, temps)
+                # Only after a success: a failed operation may have left a temp file it
+                # could not tell it made (an error reported after the work was done), and
+                # the next writer removes every name still listed. Tidying only, so it
+                # never fails the operation, whose outcome is settled.
+                with contextlib.suppress(OSError):
+                    temps.done()
 
     def replace(
         self, held: Held, version: str, fields: dict[str, Any], previous: Previous
