@@ -72,7 +72,7 @@ def command_cross_imports(trees: list[tuple[str, ast.Module]]) -> list[str]:
 #: never one above. Each top-level module or package of stategen is in exactly one.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"_runtime"}),  # copied into every generated project: it imports nothing above
-    frozenset({"__init__", "errors", "serializer"}),
+    frozenset({"__init__", "errors", "serializer", "merge_markers"}),
     frozenset({"schema"}),  # the typed model: types, their grammar, rules and defaults
     frozenset({"_yaml", "json_schema"}),
     frozenset({"spec"}),  # reads stategen.yml into a schema

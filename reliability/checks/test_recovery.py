@@ -12,6 +12,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -252,14 +253,15 @@ def test_postgres_content_is_a_typed_error(generated: Generated) -> None:
     """A table made beforehand with a nullable generation, a lone surrogate in key= and in a
     field: each a typed error, nothing written."""
     database = _database(generated)
-    errors, manager_class = generated.module("errors"), type(generated.manager(Path("x")))
+    errors = generated.module("errors")
+    manager_class: Any = type(generated.manager(Path("x")))
     table = database.fresh_table()
     database.sql(
         f"CREATE TABLE {table} (key text PRIMARY KEY, version text, generation bigint, "
         "document jsonb, updated_at timestamptz NOT NULL DEFAULT now())"
     )
     state = generated.module("model").BatchState
-    attempts = {
+    attempts: dict[str, Callable[[], object]] = {
         "nullable generation": lambda: manager_class(database.url(), table=table).save(
             state(batch_id="b", features=[])
         ),

@@ -2,6 +2,7 @@
 state read without the lock is never reported damaged; each with its positive control."""
 
 import os
+import pickle
 import sys
 from pathlib import Path
 
@@ -89,6 +90,7 @@ class TestErrorsTellTheTruth:
         assert "unchanged" not in str(raised.value)
         assert "may not survive a power loss" in str(raised.value)
         assert raised.value.host == "" and raised.value.location == str(state_path)
+        assert str(pickle.loads(pickle.dumps(raised.value))) == str(raised.value)
         assert BatchStore(state_path).load() == changed  # in place: readers see it
 
 

@@ -1,5 +1,9 @@
 """PostgreSQL: what the table or the text holds is a typed error, never a raw one."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from _database import counter_store, fresh_table, needs_server, sql, url
 from _procs import Counter
@@ -51,3 +55,18 @@ def test_a_lone_surrogate_in_a_field_is_refused_before_it_is_sent() -> None:
         manager.save(BatchState(batch_id="\ud800", features=[]))
     manager.save(BatchState(batch_id="fine", features=[]))  # the connection is still good
     assert manager.load().batch_id == "fine"
+
+
+def test_cli_copy_of_a_lone_surrogate_into_postgres_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    BatchStateManager(path).save(BatchState(batch_id="\ud800", features=[]))
+    location = f"{url()}#copied"
+    result = subprocess.run(
+        [sys.executable, "-m", "batch_state", "copy", str(path), location],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr and "surrogate" in result.stderr

@@ -1,6 +1,7 @@
 """recover() keeps all that is intact and says what it dropped; reads are bounded by max_bytes."""
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -186,3 +187,25 @@ def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         check=False,
     )
+
+
+def test_cli_shows_a_lone_surrogate_as_json(tmp_path: Path) -> None:
+    """A str field with a lone surrogate prints as JSON (escaped), not as a traceback."""
+    path = tmp_path / "state.json"
+    BatchStateManager(path).save(BatchState(batch_id="\ud800x", features=["\udcff"]))
+    result = _cli("show", str(path))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["batch_id"] == "\ud800x"
+
+
+@posix
+def test_recover_keeps_the_snapshot_of_a_journal_too_large_to_read(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    marked(path, items=4)
+    BatchStateManager(path, journal=True).compact()  # the 4 items now in the snapshot
+    sparse(journal_of(path), 10 << 30)
+    manager = BatchStateManager(path, journal=True)
+    assert len(manager.recover().completed) == 4
+    report = manager.last_recovery
+    assert report is not None and report.source == "salvaged"
+    assert "journal could not be read" in report.damage

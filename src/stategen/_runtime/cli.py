@@ -90,8 +90,12 @@ def show(manager: Manager, out: TextIO) -> None:
     """Print the state as JSON, as the program sees it: the journal applied, migrated."""
     state = manager.load()
     document = {"version": manager.schema_version, **encode(state)}
-    json.dump(document, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    try:
+        text.encode(out.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):  # a lone surrogate, or a narrow terminal
+        text = json.dumps(document, indent=2)  # the same JSON, every such character escaped
+    out.write(text + "\n")
 
 
 def verify(manager: Manager, out: TextIO) -> None:

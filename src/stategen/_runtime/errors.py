@@ -336,7 +336,8 @@ class StateUnavailableError(StateError, ConnectionError):
 
 
 class StateCommitUnknownError(StateUnavailableError):
-    """The connection to `host` was lost while the server committed a change.
+    """The connection to `host` was lost while the server committed a change; or, from the
+    file engine (`on_disk`, `host` empty), a change in place that the disk did not confirm.
 
     The change may or may not have been stored: read the state again (or make the change
     idempotent) before repeating it. Every other change either committed or raised.

@@ -20,8 +20,9 @@ The contract, for every engine:
   backup that `backup()` returns, a damaged one aside, never destroyed.
 - **Errors** are the library's own (`errors.py`): StateNotFoundError, StateCorruptError
   (the stored bytes are damaged), StateReadError / StateWriteError (the system refused,
-  also the OSError of its errno), StateLockTimeout, StateUnsafePathError; a database
-  engine adds StateUnavailableError, StateCommitUnknownError and StateDatabaseError.
+  also the OSError of its errno), StateLockTimeout, StateUnsafePathError,
+  StateCommitUnknownError (an error after the commit point: the change may or may not
+  stay); a database engine adds StateUnavailableError and StateDatabaseError.
 """
 
 from __future__ import annotations

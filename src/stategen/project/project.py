@@ -16,6 +16,7 @@ from ..answers import from_answers
 from ..errors import PreconditionError, SpecError
 from ..schema import Schema, SchemaVersion
 from .answers_file import read_answers, record_source
+from .conflicts import refuse_conflicts
 from .history import released_schema
 from .layout import ANSWERS_FILE, SPEC_FILE, Layout
 from .release_files import ReleaseFiles
@@ -49,6 +50,8 @@ class Project:
                 f"of a project made by `stategen new`, or restore the file from git: "
                 f"git checkout HEAD -- {ANSWERS_FILE}"
             )
+        # Before anything is parsed: a half-merged file would give a parser's error instead.
+        refuse_conflicts(root, command)
         answers = read_answers(root)
         if not isinstance(answers.get("schema"), dict) or "package" not in answers:
             raise PreconditionError(

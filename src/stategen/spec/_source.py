@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .._yaml import YamlList, YamlMap, YamlNode, YamlScalar
 from ..errors import SpecError
+from ..merge_markers import conflict_line, conflict_message
 from ..schema.text import describe, hidden_characters
 
 #: The largest spec read. A spec is a page of YAML; the example specs are under 2 KB.
@@ -48,6 +49,9 @@ def check_text(text: str, *, file: Path | str | None = None) -> None:
     The check covers the whole text, comments included: the user's stategen.yml is copied
     into the project as it is, and its values reach generated code.
     """
+    line = conflict_line(text)
+    if line is not None:
+        raise SpecError(conflict_message(), file=file, line=line)
     for index, char in hidden_characters(text):
         line = text.count("\n", 0, index) + 1
         column = index - (text.rfind("\n", 0, index) + 1) + 1

@@ -119,7 +119,10 @@ class JournalFile:
             )
         except _atomic.Unconfirmed as error:
             # An empty journal changes no state, but records must not go into a file whose
-            # name may not survive a power loss: the update fails here, the state unchanged.
+            # name may not survive a power loss: the update fails here, the state unchanged,
+            # and the file goes, so that the next update makes (and syncs) it again.
+            with contextlib.suppress(OSError):
+                directory.unlink(name)
             raise OSError(error.errno, error.strerror, error.filename) from error
         journal = cls.open(directory, name, origin, like.st_uid, writing=True)
         if journal is None:  # removed between the rename and the open: only by hand

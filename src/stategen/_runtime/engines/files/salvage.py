@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ...errors import StateError
 from ...jsontext import Unreadable, decode
 from ...storage import Salvage, Stored
 from . import document as _document
@@ -29,8 +30,8 @@ def salvage(
     """What the snapshot `raw` (which parsed) and its journal `journal_name` still hold.
 
     `owner` is the snapshot's owner (the journal's trust rule), `limit` the most the journal
-    may be. Raises StateUnsafePathError for a journal this library must not read, and
-    OSError for one the system refuses to read.
+    may be. Raises StateUnsafePathError for a journal this library must not read; one the
+    system refuses to read (or too large) leaves the snapshot alone, and the report says so.
     """
     data, generation = _document.parse(raw, origin)
     where = str(directory.where(journal_name))
@@ -42,16 +43,15 @@ def salvage(
     _document.take_version(data, origin)  # StateCorruptError now, rather than at each try
     if generation is None:
         return Salvage(_replay(base, []), 0, 0, "", where)
-    journal = JournalFile.open(
-        directory, journal_name, origin, owner, writing=False, any_header=True
-    )
-    if journal is None:
-        return Salvage(_replay(base, []), 0, 0, "", where, generation)
     try:
-        header = journal.read(0, _records.START)
-        content = journal.read(_records.START, limit=limit)
-    finally:
-        journal.close()
+        header, content = _journal_bytes(directory, journal_name, origin, owner, limit)
+    except StateError:
+        raise  # a link, a stranger's file: never read, and the state never replaced
+    except OSError as error:  # unreadable, or larger than any journal of the snapshot
+        unread = f"the journal could not be read ({error.strerror or error})"
+        return Salvage(_replay(base, []), 0, 0, unread, where, generation)
+    if header is None:
+        return Salvage(_replay(base, []), 0, 0, "", where, generation)
     damage = [] if header == _records.MAGIC else ["its records were read past the damaged header"]
     name = _records.generation_bytes(generation)
     found = _records.scan(content, _records.START, name, 0, at_end=True, check_rest=True)
@@ -72,6 +72,19 @@ def salvage(
         after = found.end - _records.START
         lost += _records.count_later(content, after, name, found.sequence)
     return Salvage(_replay(base, changes), len(changes), lost, "; ".join(damage), where, generation)
+
+
+def _journal_bytes(
+    directory: Directory, name: str, origin: Path, owner: int, limit: int
+) -> tuple[bytes | None, bytes]:
+    """The journal's header and records (None, b"": there is none), whatever its header."""
+    journal = JournalFile.open(directory, name, origin, owner, writing=False, any_header=True)
+    if journal is None:
+        return None, b""
+    try:
+        return journal.read(0, _records.START), journal.read(_records.START, limit=limit)
+    finally:
+        journal.close()
 
 
 def _replay(base: Callable[[], Stored], changes: list[Any]) -> Callable[[int], Stored]:

@@ -173,6 +173,11 @@ class StateFiles(Reader):
             journal.close()
             cache.journal = journal = reopened
         if cache.torn:
+            if cache.end == _records.START:
+                # What goes may be the records a new snapshot folded in, written by a save
+                # stopped before its directory sync (or whose sync failed): make that
+                # snapshot's name durable before the records it replaces are gone.
+                held.directory.sync()
             journal.cut(cache.end, max(room, cache.end))
             cache.torn = False
         return journal

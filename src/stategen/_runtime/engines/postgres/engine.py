@@ -140,8 +140,7 @@ class PostgresEngine(Engine):
                 link.rollback()
                 raise
             link.commit(place)
-        else:
-            self._check_tables(link)
+        self._check_tables(link)  # one that was there already may be of another shape
         self._made = True
 
     def _check_tables(self, link: Link) -> None:

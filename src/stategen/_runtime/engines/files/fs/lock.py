@@ -30,6 +30,9 @@ from .trust import check_link, describe_owner, shared, stranger
 # Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
 # interval costs little and keeps contended read-modify-write loops fast.
 _POLL_INTERVAL = 0.005
+#: How often a writer opens the lock file anew when the one it locked had been removed or
+#: replaced meanwhile (a refused operation removes a lock file it made), before giving up.
+_REOPENS = 10
 
 # The lock file is opened by this module, never through a symlink and never blocking, and
 # never truncated: its content is nobody's business, and a link planted at its name must not
@@ -145,7 +148,7 @@ class StateLock:
         timeout: float | None,
     ) -> int:
         lock_path = directory.where(name)
-        for _ in range(3):
+        for _ in range(_REOPENS):
             fd, device, inode = self._open(directory, name, data_path)
             _take(fd, deadline, data_path, lock_path, timeout)
             # The name must still lead to the file just locked: a lock file removed or
