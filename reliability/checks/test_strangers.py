@@ -9,6 +9,7 @@ before put back (`_strangers.KNOWN_BAD`): there they must fail.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,37 @@ def test_a_stranger_never_gains(generated: Generated, shared_dir: Path, kind: st
     )
     assert not failed, failed
     assert len(caught) == len(names), f"a case passed with its mechanism put back: {caught}"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks the test process")
+def test_a_removed_lock_file_never_lets_two_writers_in(
+    generated: Generated, tmp_path: Path
+) -> None:
+    """Writers under the lock while two processes keep being refused, and so keep removing
+    the lock file they made: no increment lost; without the lock, the harness sees losses."""
+    strangers = generated.module("_strangers")
+    writers, count = 3, 100
+    (tmp_path / "ours").mkdir()
+    (tmp_path / "control").mkdir()
+    failed = strangers.increments_beside_refusals(tmp_path / "ours", writers=writers, count=count)
+    record(
+        "strangers, a refused operation's lock file removed while others wait on it: no "
+        "increment lost, no writer failed",
+        runs=writers * count,
+        failures=len(failed),
+        detail=f"{writers} writers x {count} increments beside 2 processes refused in a "
+        f"tight loop; {'; '.join(failed) or 'every increment counted'}",
+    )
+    with strangers.no_lock_at_all():
+        caught = strangers.increments_beside_refusals(
+            tmp_path / "control", writers=writers, count=count
+        )
+    record(
+        "positive control: the same increments with the lock never taken",
+        runs=writers * count,
+        failures=len(caught),
+        control=True,
+        detail=f"the harness saw: {'; '.join(caught) or 'nothing'}",
+    )
+    assert not failed, failed
+    assert caught, "the harness saw no lost increment without the lock: it cannot see one"

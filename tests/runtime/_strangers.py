@@ -9,10 +9,14 @@ file readable by all ...): with it the case must fail, so a case that could not 
 """
 
 import contextlib
+import errno
+import multiprocessing
 import os
 import shutil
 import stat
+import time
 from collections.abc import Callable, Iterator
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from unittest import mock
 
@@ -338,3 +342,64 @@ CLASSES: dict[str, tuple[str, ...]] = {
         "a name planted at a freed temp name never fails a save",
     ),
 }
+
+
+# A removed lock file never lets two writers in -----------------------------------------
+
+
+def _locked_increments(base: Path, count: int) -> None:
+    """`count` increments of the counter in `base`, each read and written under the lock."""
+    with _directory.Directory(os.open(base, os.O_RDONLY | os.O_DIRECTORY), str(base)) as held:
+        lock = _lock.lock_for(held, "state.json.lock", base / "state.json")
+        counter = base / "counter"
+        for _ in range(count):
+            with lock.held(held, "state.json.lock", base / "state.json", 30.0):
+                value = int(counter.read_text())
+                time.sleep(0.0002)  # wide enough for a second holder to lose an update
+                counter.write_text(str(value + 1))
+
+
+def _refused_for_ever(base: Path, stop: Event) -> None:
+    """Operations refused under the lock, in a tight loop: each makes the lock file (when it
+    is missing) and removes it again."""
+    with _directory.Directory(os.open(base, os.O_RDONLY | os.O_DIRECTORY), str(base)) as held:
+        lock = _lock.lock_for(held, "state.json.lock", base / "state.json")
+        while not stop.is_set():
+            with (
+                contextlib.suppress(StateUnsafePathError),
+                lock.held(held, "state.json.lock", base / "state.json", 30.0),
+            ):
+                raise StateUnsafePathError(
+                    base / "state.json", base / "planted", "refused", number=errno.EPERM
+                )
+
+
+def increments_beside_refusals(base: Path, *, writers: int = 3, count: int = 100) -> list[str]:
+    """Writers incrementing a counter under the lock while two processes keep being refused
+    (and so keep removing the lock file they made): no increment lost, no writer failed."""
+    (base / "counter").write_text("0")
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    refused = [context.Process(target=_refused_for_ever, args=(base, stop)) for _ in range(2)]
+    working = [
+        context.Process(target=_locked_increments, args=(base, count)) for _ in range(writers)
+    ]
+    for process in (*refused, *working):
+        process.start()
+    for process in working:
+        process.join(120)
+    stop.set()
+    for process in refused:
+        process.join(30)
+    found = [f"a writer exited with {p.exitcode}" for p in working if p.exitcode != 0]
+    total = int((base / "counter").read_text())
+    if total != writers * count:
+        found.append(f"the counter says {total}, not {writers * count}")
+    return found
+
+
+@contextlib.contextmanager
+def no_lock_at_all() -> Iterator[None]:
+    """The lock never taken: the harness's positive control, which must lose increments."""
+    with mock.patch.object(_lock, "_take", lambda *arguments: None):
+        yield

@@ -17,8 +17,14 @@ from _outcomes import (
     pending_is_not_a_record,
 )
 from _procs import BatchStore, batch
+from _syscalls import spying
 from batch_state._runtime.engines.files import records as _records
-from batch_state.errors import StateCommitUnknownError, StateCorruptError, StateError
+from batch_state.errors import (
+    StateCommitUnknownError,
+    StateCorruptError,
+    StateError,
+    StateWriteError,
+)
 
 posix = pytest.mark.skipif(os.name == "nt", reason="the system calls faked are POSIX")
 syncs_data = pytest.mark.skipif(
@@ -92,6 +98,39 @@ class TestErrorsTellTheTruth:
         assert raised.value.host == "" and raised.value.location == str(state_path)
         assert str(pickle.loads(pickle.dumps(raised.value))) == str(raised.value)
         assert BatchStore(state_path).load() == changed  # in place: readers see it
+
+    def test_records_are_cut_only_once_the_snapshot_folding_them_is_durable(
+        self, state_path: Path
+    ) -> None:
+        """A fold whose directory sync failed leaves the old generation's records in the
+        journal: the next update syncs the directory before it cuts them."""
+        store = BatchStore(state_path, journal=True)
+        store.save(batch("item", 10))
+        for index in range(3):
+            store.mark_completed(f"item-{index:06d}")
+        fsync, directory = os.fsync, os.stat(state_path.parent)
+
+        def failing(fd: int) -> None:
+            if os.path.samestat(os.fstat(fd), directory):
+                raise OSError(5, "Input/output error")
+            fsync(fd)
+
+        os.fsync = failing
+        try:
+            with pytest.raises(StateWriteError, match="unchanged"):
+                store.compact()  # the same state either way: an ordinary write error
+        finally:
+            os.fsync = fsync
+        with spying() as events:
+            BatchStore(state_path, journal=True).mark_completed("item-000005")
+        journal = journal_of(state_path).resolve()
+        synced = [i for i, e in enumerate(events) if e[:2] == ("fsync", state_path.parent)]
+        cut = [i for i, e in enumerate(events) if e[:2] == ("ftruncate", journal)]
+        assert synced and cut and synced[0] < cut[0], events
+        assert BatchStore(state_path).load().completed == [
+            *(f"item-{index:06d}" for index in range(3)),
+            "item-000005",
+        ]
 
 
 class TestNoFalseDamage:

@@ -2,12 +2,19 @@
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
 from _attempts import NOBODY
 from _operations import needs_root, operations
-from _strangers import CLASSES, KNOWN_BAD, STRANGERS
+from _strangers import (
+    CLASSES,
+    KNOWN_BAD,
+    STRANGERS,
+    increments_beside_refusals,
+    no_lock_at_all,
+)
 from batch_state._runtime.engines.files.fs.atomic import write_atomic
 from batch_state._runtime.engines.files.fs.directory import Directory
 from batch_state._runtime.engines.files.fs.names import temp_prefix
@@ -65,3 +72,17 @@ def test_a_new_file_takes_no_set_id_bit_and_no_strangers_owner(
     made = _write_like(directory, planted.stat())
     assert stat.S_IMODE(made.st_mode) == 0o755
     assert made.st_uid == (0 if sticky else NOBODY)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks the test process")
+def test_a_removed_lock_file_never_lets_two_writers_in(tmp_path: Path) -> None:
+    """A refused operation removes the lock file it made while others wait on it: they open
+    the name anew, and no increment is lost."""
+    assert increments_beside_refusals(tmp_path) == []
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks the test process")
+def test_the_counter_sees_lost_increments(tmp_path: Path) -> None:
+    """Positive control: without the lock the same harness loses increments."""
+    with no_lock_at_all():
+        assert increments_beside_refusals(tmp_path) != []

@@ -176,4 +176,4 @@ def rejected(step: Step, reason: str, path: os.PathLike[str] | str) -> StateMigr
 
 #: What every failing step's message ends with. Loading never changes the file, so the data
 #: is still there once the step is fixed.
-_FIX = "the file was left untouched: fix the step, then load it again"
+_FIX = "the stored state was left untouched: fix the step, then load it again"

@@ -26,10 +26,17 @@ class Field:
     renamed_from: str | None = None
     #: Where the spec declares it (0 when it came from elsewhere); not part of the schema.
     line: int = field(default=0, compare=False)
+    #: The key of the field in the state file, when it is not the field's name.
+    alias: str | None = None
 
     @property
     def required(self) -> bool:
         return self.default is None
+
+    @property
+    def key(self) -> str:
+        """The field's key in the state file: its alias, else its name."""
+        return self.name if self.alias is None else self.alias
 
 
 @dataclass(frozen=True)
@@ -72,16 +79,25 @@ class Record:
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
 
+    def field_at(self, key: str) -> Field | None:
+        """The field stored under the JSON key `key`."""
+        return next((f for f in self.fields if f.key == key), None)
+
     @property
     def names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    @property
+    def keys(self) -> list[str]:
+        """The JSON keys of the fields, in order."""
+        return [f.key for f in self.fields]
+
     def accepts(self, value: Any, definitions: Definitions) -> bool:
         """Whether `value` is stored data of this record: known keys, valid values, none missing."""
-        if not isinstance(value, dict) or not value.keys() <= set(self.names):
+        if not isinstance(value, dict) or not value.keys() <= set(self.keys):
             return False
         return all(
-            f.type.accepts(value[f.name], definitions) if f.name in value else not f.required
+            f.type.accepts(value[f.key], definitions) if f.key in value else not f.required
             for f in self.fields
         )
 

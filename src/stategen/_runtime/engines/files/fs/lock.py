@@ -242,6 +242,9 @@ def _open_lock_file(directory: Directory, name: str, data_path: Path) -> tuple[i
                     number=StateUnsafePathError.NOT_A_FILE,
                     owner=found.st_uid,
                 ) from None
+            if found is not None and stat.S_ISREG(found.st_mode):
+                # A stranger's lock file that we may not open (mode 0600): say whose it is.
+                _check_lock_file(directory, name, found, data_path)
             raise
         try:
             status = os.fstat(fd)
