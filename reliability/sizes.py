@@ -21,6 +21,7 @@ SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_PG_CRASH_INCREMENTS": (30, 300),  # acknowledged increments around a server crash
     "STATEGEN_PG_KILLS": (3, 50),  # PostgreSQL clients SIGKILLed before their COMMIT
     "STATEGEN_BITFLIPS": (300, 2000),  # random single-bit flips of a saved file
+    "STATEGEN_REFUSED_INCREMENTS": (100, 1000),  # increments per writer beside refused writers
     "STATEGEN_HOSTILE_CONTENT": (25, 1000),  # random hostile files and records, per place
     "STATEGEN_MIXED_READS": (1500, 200000),  # lock-free reads per reader, both writers running
     "STATEGEN_FUZZ_INVALID": (60, 1000),  # invalid specs fed to `stategen new`

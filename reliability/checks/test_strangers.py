@@ -15,9 +15,12 @@ from pathlib import Path
 import pytest
 
 from reliability.evidence import record
+from reliability.sizes import size
 
 from ._support import cases
 from .conftest import Generated
+
+INCREMENTS = "STATEGEN_REFUSED_INCREMENTS"
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0,
@@ -95,7 +98,7 @@ def test_a_removed_lock_file_never_lets_two_writers_in(
     """Writers under the lock while two processes keep being refused, and so keep removing
     the lock file they made: no increment lost; without the lock, the harness sees losses."""
     strangers = generated.module("_strangers")
-    writers, count = 3, 100
+    writers, count = 3, size(INCREMENTS)
     (tmp_path / "ours").mkdir()
     (tmp_path / "control").mkdir()
     failed = strangers.increments_beside_refusals(tmp_path / "ours", writers=writers, count=count)

@@ -106,6 +106,8 @@ def _field_answer(item: Field, schema: Schema) -> dict[str, Any]:
     rules = rules_of(item.type)
     if rules:  # only then: fields without rules keep the shape every release wrote
         answer["constraints"] = rules
+    if item.alias is not None:  # likewise: answers without aliases keep their shape
+        answer["alias"] = item.alias
     return answer
 
 
@@ -188,6 +190,7 @@ class _Reader:
 
     def fields(self, items: Any, path: str) -> tuple[Field, ...]:
         fields: dict[str, Field] = {}
+        keys: dict[str, str] = {}
         for position, item in enumerate(items):
             with self.at(f"{path}[{position}]"):
                 expr = with_rules(
@@ -201,7 +204,9 @@ class _Reader:
                     default=self.default(item.get("default"), expr),
                     doc=_doc(item.get("doc")),
                     renamed_from=None if renamed is None else identifier(renamed),
+                    alias=_alias(item.get("alias")),
                 )
+                keys[_unique(keys, fields[name].key)] = name
         return tuple(fields.values())
 
     def default(self, raw: Any, expr: TypeExpr) -> Default | None:
@@ -246,6 +251,15 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {value!r:.40}")
     return value
+
+
+def _alias(value: Any) -> str | None:
+    """A field's JSON key other than its name; answers before aliases existed have none."""
+    if value is None:
+        return None
+    if not _text(value):
+        raise ValueError("an alias cannot be empty")
+    return str(value)
 
 
 def _doc(value: Any) -> str | None:

@@ -166,9 +166,7 @@ def check(
         typer.echo(report.to_json() if as_json else report.render())
         if not report.ok:
             where = "in the report's problems" if as_json else "listed above"
-            raise CheckFailed(
-                f"stategen check found {len(report.problems)} problem(s), {where}"
-            )
+            raise CheckFailed(f"stategen check found {len(report.problems)} problem(s), {where}")
 
 
 @app.command(cls=_Command)

@@ -2,8 +2,8 @@
 
 Editors validate hand edits with it, and programs in other languages read the files by it.
 It says what JSON Schema can: the keys, each value's JSON form, enums, records, lengths,
-patterns and numeric bounds. What it cannot say (a bound on a decimal, a date or a duration;
-a time zone offset's presence) the generated library still checks; see
+patterns and numeric bounds. What it cannot say (a bound on a date, a duration or a decimal
+other than zero; an integer written 3.0) the generated library still checks; see
 docs/spec-reference.md, "JSON Schema".
 """
 
@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from .schema import Field, Schema, Value
+from .schema.patterns import anchored
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: The checksum entry the library writes last; hand-written files may leave it out.
-CHECKSUM = {"type": "string", "pattern": "^[0-9a-f]{8}$"}
+CHECKSUM = {"type": "string", "pattern": anchored("[0-9a-f]{8}")}
 #: The generation a snapshot names when a journal extends it (journal mode).
-GENERATION = {"type": "string", "pattern": "^[0-9a-f]{16}$"}
+GENERATION = {"type": "string", "pattern": anchored("[0-9a-f]{16}")}
 
 
 def json_schema(schema: Schema) -> dict[str, Any]:
@@ -36,7 +37,10 @@ def json_schema(schema: Schema) -> dict[str, Any]:
         "#generation": GENERATION,
         "#crc32": CHECKSUM,
     }
-    root["required"] = ["version", *root["required"]]
+    # The library reads a file without "version" (written before versioning) as the first
+    # released version: only that version's schema lets it out.
+    first = schema.history[0] == schema.version
+    root["required"] = [*([] if first else ["version"]), *root["required"]]
     document = {
         "$schema": DRAFT,
         "title": f"{schema.state} {schema.version}",
@@ -60,9 +64,9 @@ def _object(fields: Iterable[Field], schema: Schema) -> dict[str, Any]:
         property_schema = _described(item.type.json_schema(schema), item.doc)
         if isinstance(item.default, Value):
             property_schema["default"] = item.default.stored()
-        properties[item.name] = property_schema
+        properties[item.key] = property_schema  # the JSON key: the alias, if any
         if item.required:
-            required.append(item.name)
+            required.append(item.key)
     return {
         "type": "object",
         "properties": properties,

@@ -127,13 +127,18 @@ def trusted_owners(base: Path, opener: Opener) -> list[str]:
 
 
 def a_refused_writer(base: Path, opener: Opener) -> list[str]:
-    """uid 1's writes to NOBODY's state are refused with nothing made (no lock file), and
+    """uid 1's writes to NOBODY's state are refused with nothing made, whether NOBODY's lock
+    file is there or not (no lock file of uid 1's is left to keep NOBODY from saving), and
     NOBODY's own writes still work afterwards."""
     needs_root()
     path = _theirs(base, opener)
-    before = snapshot(base)
-    found = refusals(opener(path), StateUnsafePathError, only=WRITES, user=OTHER)
-    found += changes(base, before)
+    found = []
+    for lock in ("with the owner's lock file", "without a lock file"):
+        if lock == "without a lock file":
+            path.with_name(path.name + ".lock").unlink()
+        before = snapshot(base)
+        refused = refusals(opener(path), StateUnsafePathError, only=WRITES, user=OTHER)
+        found += [f"{lock}: {trouble}" for trouble in refused + changes(base, before)]
     found += [
         f"the owner afterwards: {trouble}"
         for trouble in refusals(

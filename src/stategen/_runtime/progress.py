@@ -17,13 +17,17 @@ from .storage import Stored
 
 
 class Progress:
-    """The index over one state's `items`, `completed` and `failed` fields (their names).
+    """The index over one state's `items`, `completed` and `failed` fields (their JSON keys,
+    which are the field names unless the model gives a field an alias).
 
     `failed_is_dict`: `failed` maps each failed item to its error text; else it lists them.
     """
 
     def __init__(self, items: str, completed: str, failed: str, *, failed_is_dict: bool):
         self._names = (items, completed, failed)
+        # Their JSON Pointers: a key may hold `/` or `~`, which a pointer escapes.
+        self._completed_pointer = pointer("", completed)
+        self._failed_pointer = pointer("", failed)
         self._failed_is_dict = failed_is_dict
         self._stored: Stored | None = None
         self._items: set[str] = set()
@@ -47,12 +51,11 @@ class Progress:
         """The operations that record `item` as completed and no longer failed."""
         self._follow(stored)
         self._check(item)
-        completed = self._names[1]
         ops: list[Op] = []
         if not self._completed[item]:
-            ops.append({"op": "add", "path": pointer(f"/{completed}", "-"), "value": item})
+            ops.append({"op": "add", "path": pointer(self._completed_pointer, "-"), "value": item})
         if self._failed[item]:
-            ops.append({"op": "remove", "path": self._failed_path(stored, item)})
+            ops.append({"op": "remove", "path": self._failed_item_path(stored, item)})
         return ops
 
     def failing(self, stored: Stored, item: str, error: str) -> list[Op]:
@@ -65,15 +68,15 @@ class Progress:
             # Rare (an item done before fails now), and the one place that scans a list:
             # JSON Patch removes from an array by index.
             index = stored.fields[completed].index(item)
-            ops.append({"op": "remove", "path": pointer(f"/{completed}", index)})
+            ops.append({"op": "remove", "path": pointer(self._completed_pointer, index)})
         if self._failed_is_dict:
             if not isinstance(error, str):
                 raise StateValidationError(
                     f"{failed}[{item!r}]", f"expected a string, got {describe(error)}"
                 )
-            ops.append({"op": "add", "path": pointer(f"/{failed}", item), "value": error})
+            ops.append({"op": "add", "path": pointer(self._failed_pointer, item), "value": error})
         elif not self._failed[item]:
-            ops.append({"op": "add", "path": pointer(f"/{failed}", "-"), "value": item})
+            ops.append({"op": "add", "path": pointer(self._failed_pointer, "-"), "value": item})
         return ops
 
     # Keeping in step --------------------------------------------------------------------
@@ -127,8 +130,8 @@ class Progress:
             shown = repr(item[:60]) if isinstance(item, str) else describe(item)
             raise StateValidationError(items, f"{shown} is not in {items}")
 
-    def _failed_path(self, stored: Stored, item: str) -> str:
+    def _failed_item_path(self, stored: Stored, item: str) -> str:
         failed = self._names[2]
         if self._failed_is_dict:
-            return pointer(f"/{failed}", item)
-        return pointer(f"/{failed}", stored.fields[failed].index(item))
+            return pointer(self._failed_pointer, item)
+        return pointer(self._failed_pointer, stored.fields[failed].index(item))

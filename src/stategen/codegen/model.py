@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .. import serializer
+from .._runtime.codec.codec import JSON_KEY
 from ..schema import Factory, Field, Schema, Value
 from ..schema.types import EMPTY_DICT, EMPTY_LIST, EMPTY_SET, FactoryCode, Import
 from ..serializer import INDENT, Call, Node, Prefixed
@@ -128,6 +129,20 @@ def _declaration(item: Field, schema: Schema) -> list[str]:
 
 
 def _default(item: Field, schema: Schema) -> Node | None:
+    """What follows `=`: the default, with the JSON key as field metadata for an alias."""
+    value = _default_value(item, schema)
+    if item.alias is None:
+        return value
+    # The codec reads the key from the metadata once, when it compiles the class.
+    metadata = Prefixed("metadata=", serializer.literal({JSON_KEY: item.alias}))
+    if value is None:
+        return Call("field", (metadata,))
+    if isinstance(value, Call) and value.func == "field":
+        return Call("field", (*value.args, metadata), exploded=value.exploded)
+    return Call("field", (Prefixed("default=", value), metadata))
+
+
+def _default_value(item: Field, schema: Schema) -> Node | None:
     """The default's expression: a value, or `field(default_factory=...)`."""
     factory = _factory(item)
     if factory is not None:
@@ -159,8 +174,10 @@ def _factory(item: Field) -> FactoryCode | None:
 
 def _uses_field(item: Field) -> bool:
     default = item.default
-    return isinstance(default, Factory) or (
-        isinstance(default, Value) and item.type.fresh(default.value)
+    return (
+        item.alias is not None
+        or isinstance(default, Factory)
+        or (isinstance(default, Value) and item.type.fresh(default.value))
     )
 
 

@@ -55,6 +55,8 @@ def spec_text(schema: Schema) -> str:
 
 def _field(item: Field) -> str:
     parts = [f"type: {json.dumps(str(item.type))}"]
+    if item.alias is not None:
+        parts.append(f"alias: {_text(item.alias)}")
     if isinstance(item.default, Factory):
         parts.append(f"default_factory: {item.default.name}")
     elif item.default is not None:

@@ -26,8 +26,26 @@ def template_answers(schema: Schema) -> dict[str, Any]:
         "history": _history(schema),
         "spec": spec_text(schema),
         "samples": _sample_states(schema),
+        "progress": _progress_keys(schema),
     }
     return answers
+
+
+def _progress_keys(schema: Schema) -> dict[str, str] | None:
+    """The JSON keys (as literals) of the progress fields: the resume helpers' JSON Patch
+    paths name keys of the stored state, which an alias makes differ from the names."""
+    progress = schema.progress
+    if progress is None:
+        return None
+    keys = {item.name: item.key for item in schema.fields}
+    return {
+        role: serializer.string(keys[name])
+        for role, name in (
+            ("items", progress.items),
+            ("completed", progress.completed),
+            ("failed", progress.failed),
+        )
+    }
 
 
 def _package_names(schema: Schema) -> dict[str, list[str]]:

@@ -8,19 +8,21 @@ cases go to the Questioner, whose default answers never guess.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import SpecError
 from ..schema import Field, Record, Schema, stored_default
 from ..schema.version import Bump
 from .classification import Classification
+from .moves import ordered
 from .operations import (
     AddEnum,
     AddEnumMember,
     AddField,
     AddRecord,
     AddRequiredField,
+    ChangeAlias,
     ChangeDefault,
     IgnoredRenameHint,
     Operation,
@@ -135,17 +137,43 @@ class Detector:
         added = sorted(set(new.names) - set(old.names) - renames.keys())
         notes += self._possible_renames(old, new, removed, added, key_path)
 
+        moves: list[RenameField | ChangeAlias] = []
         for name in sorted(renames):
             before = _field(old, renames[name])
-            yield RenameField(
-                scope, name, str(before.type), old=before.name, may_be_missing=not before.required
+            moves.append(
+                RenameField(
+                    scope,
+                    name,
+                    str(before.type),
+                    old=before.name,
+                    may_be_missing=not before.required,
+                    old_key=_alias(before),
+                    key=_alias(_field(new, name)),
+                )
             )
-        for name in removed:
-            yield RemoveField(scope, name, str(_field(old, name).type))
+        removals = [
+            RemoveField(scope, name, str(_field(old, name).type), key=_alias(_field(old, name)))
+            for name in removed
+        ]
         pairs = [
             (_field(old, renames.get(name, name)), _field(new, name))
             for name in sorted((set(old.names) & set(new.names)) | renames.keys())
         ]
+        for before, after in pairs:
+            if before.name == after.name and before.key != after.key:
+                moves.append(
+                    ChangeAlias(
+                        scope,
+                        after.name,
+                        str(after.type),
+                        key=_alias(after),
+                        old_key=before.key,
+                        may_be_missing=not before.required,
+                    )
+                )
+        yield from ordered(moves, removals, key_path)  # with the removals of keys they take
+        taken = {move.stored for move in moves}
+        yield from (op for op in removals if op.stored not in taken)
         for before, after in pairs:
             yield from self._retype(scope, before, after)
         for name in added:
@@ -201,14 +229,14 @@ class Detector:
 
     def _retype(self, scope: str, before: Field, after: Field) -> Iterator[Operation]:
         if before.type != after.type:
-            yield retype(scope, after.name, before.type, after.type)
+            yield replace(retype(scope, after.name, before.type, after.type), key=_alias(after))
 
     def _addition(self, scope: str, field: Field) -> Operation:
         if field.default is not None:
             value = stored_default(field.default, self.new)
-            return AddField(scope, field.name, str(field.type), value=value)
+            return AddField(scope, field.name, str(field.type), value=value, key=_alias(field))
         value = self.questioner.initial_value(f"{scope}.{field.name}", field.type, self.new)
-        return AddRequiredField(scope, field.name, str(field.type), value=value)
+        return AddRequiredField(scope, field.name, str(field.type), value=value, key=_alias(field))
 
     # 2. Records in both versions, by name.
 
@@ -241,6 +269,11 @@ class Detector:
             yield AddRecord(name)
         for name in sorted(old_records - new_records):
             yield RemoveRecord(name)
+
+
+def _alias(field: Field) -> str:
+    """The field's alias for an operation's `key`: "" when it is stored under its name."""
+    return field.alias or ""
 
 
 def _field(record: Record, name: str) -> Field:

@@ -232,7 +232,8 @@ class _Writer:
             held = {named.name for named in named_types(before.type)}
             types = ", ".join(sorted(held & self.converters.keys()))
             block.comment(f"`{new.name}.{after}` holds {types} values that change: migrate them")
-            block.expression(call("_convert_field", name("data"), literal(after), converter))
+            key = next(field.key for field in new.fields if field.name == after)
+            block.expression(call("_convert_field", name("data"), literal(key), converter))
 
     def _record_function(self, record: str) -> Function:
         old, new = self.plan.old, self.plan.new

@@ -61,5 +61,5 @@ def record_default(record: Record, schema: Schema) -> Any:
         value = stored_default(item.default, schema)
         if value is DYNAMIC:
             return DYNAMIC
-        result[item.name] = value
+        result[item.key] = value
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._runtime import errors as runtime_errors
+from .._runtime.engines.files.document import CHECKSUM_KEY, GENERATION_KEY, VERSION_KEY
 
 #: The error classes of the runtime (`_runtime/errors.py`), all exported by the generated
 #: package, by name: read from the classes themselves, so a new error cannot be left out.
@@ -31,3 +32,11 @@ MODEL_NAMES = frozenset(
         *("validate", "SCHEMA_VERSION", "Optional", "List", "Dict", "Union", "None"),
     }
 )
+
+#: The keys the root object of a state file keeps for itself besides the fields: the schema
+#: version, the generation a journal extends, and the checksum. No root field may be stored
+#: under one of them.
+ROOT_KEYS = frozenset({VERSION_KEY, GENERATION_KEY, CHECKSUM_KEY})
+
+#: Methods of the generated classes: no field may be called so.
+METHODS = frozenset({"to_dict", "from_dict", "validate"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import keyword
 import re
 import sys
@@ -9,7 +10,9 @@ import unicodedata
 from collections.abc import Collection
 
 from ..schema.problem import Problem, describe_value, show
-from ..schema.reserved import GENERATED_API, MODEL_NAMES
+from ..schema.reserved import GENERATED_API, METHODS, MODEL_NAMES, ROOT_KEYS
+from ..schema.text import describe as describe_char
+from ..schema.text import is_hidden
 from ._tooling import TOOLING_MODULES
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -17,8 +20,8 @@ _CLASS = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
 _PACKAGE = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
-#: Methods of the generated classes.
-_METHODS = frozenset({"to_dict", "from_dict", "validate"})
+#: The longest alias: a JSON key, not a document.
+_ALIAS_LENGTH = 200
 
 
 def identifier(name: object, what: str) -> str:
@@ -40,7 +43,37 @@ def identifier(name: object, what: str) -> str:
 
 
 def field_name(name: object, *, root: bool, taken: Collection[str]) -> str:
-    """A checked field name. `root`: a field of the state itself; `taken`: type names."""
+    """A checked field name. `root`: a field of the state itself; `taken`: type names.
+
+    A name that cannot be an attribute (a keyword, a name the model uses, not an identifier)
+    is refused with the way out: another name, and the JSON key kept as its `alias`.
+    """
+    try:
+        return _field_name(name, root=root, taken=taken)
+    except Problem as problem:
+        if not isinstance(name, str) or not name or name.startswith("_") or name in taken:
+            raise
+        if root and name == "version":
+            raise
+        other = _attribute_for(name)
+        spelled = name if re.fullmatch(r"[A-Za-z0-9_.-]+", name) else json.dumps(name)
+        raise Problem(
+            f"{problem}; to keep {name!r} as the key in the file, name the field {other!r} "
+            f"and give it alias: {spelled}"
+        ) from None
+
+
+def _attribute_for(key: str) -> str:
+    """An attribute name for a field stored under `key`: `last-seen` → `last_seen`."""
+    other = re.sub(r"[^A-Za-z0-9_]+", "_", key).strip("_") or "field"
+    if other[0].isdigit():
+        other = f"field_{other}"
+    if _is_keyword(other) or other in MODEL_NAMES or other in METHODS:
+        other += "_"
+    return other
+
+
+def _field_name(name: object, *, root: bool, taken: Collection[str]) -> str:
     name = identifier(name, "field")
     if name.startswith("_"):
         raise Problem(
@@ -52,7 +85,7 @@ def field_name(name: object, *, root: bool, taken: Collection[str]) -> str:
             "'version' is reserved: the state file keeps the schema version under that key; "
             "pick another name, e.g. 'data_version'"
         )
-    if name in _METHODS:
+    if name in METHODS:
         raise Problem(
             f"{name!r} is reserved: the generated class has a {name}() method; pick another name"
         )
@@ -65,6 +98,32 @@ def field_name(name: object, *, root: bool, taken: Collection[str]) -> str:
             f"{name!r} is also the name of a type; field names and type names must differ"
         )
     return name
+
+
+def alias(value: object, *, name: str, root: bool) -> str:
+    """A checked alias (the JSON key) of the field `name`; `root`: a field of the state."""
+    if not isinstance(value, str):
+        raise Problem(f"an alias is the field's JSON key, text, got {describe_value(value)}")
+    if not value:
+        raise Problem("an alias cannot be empty; give the JSON key, or remove alias")
+    hidden = next((char for char in value if is_hidden(char) or not char.isprintable()), None)
+    if hidden is not None:
+        raise Problem(
+            f"the alias {show(value)} holds the invisible character {describe_char(hidden)}; "
+            "write the key with visible characters only"
+        )
+    if value != value.strip():
+        raise Problem(f"the alias {show(value)} starts or ends with a space; remove it")
+    if len(value) > _ALIAS_LENGTH:
+        raise Problem(f"the alias is {len(value)} characters long; keep it to {_ALIAS_LENGTH}")
+    if value == name:
+        raise Problem(f"the alias {value!r} is the field's own name; remove alias")
+    if root and value in ROOT_KEYS:
+        raise Problem(
+            f"{value!r} is reserved: the state file keeps its own entry (the schema version, "
+            "the journal's generation or the checksum) under that key; pick another alias"
+        )
+    return value
 
 
 def type_name(name: object, *, state: str) -> str:

@@ -40,7 +40,7 @@ TOP_KEYS = (
     "progress",
     "postgres",
 )
-FIELD_KEYS = ("type", "default", "default_factory", "doc", "renamed_from", *RULE_KEYS)
+FIELD_KEYS = ("type", "alias", "default", "default_factory", "doc", "renamed_from", *RULE_KEYS)
 PROGRESS_KEYS = ("items", "completed", "failed")
 
 #: The required top-level keys, each with an example.
@@ -163,6 +163,7 @@ class _Parser:
 
     def field_list(self, node: YamlMap, path: str, *, root: bool) -> tuple[Field, ...]:
         fields = tuple(self.field(item, root=root) for item in self.walker.entries(node, path))
+        self.unique_keys(fields, path)
         renamed: dict[str, Field] = {}
         names = {field.name for field in fields}
         for field in fields:
@@ -185,6 +186,19 @@ class _Parser:
                 )
             renamed[old] = field
         return fields
+
+    def unique_keys(self, fields: tuple[Field, ...], path: str) -> None:
+        """Each field has a JSON key of its own: an alias takes no other field's key."""
+        owner: dict[str, Field] = {}
+        for field in sorted(fields, key=lambda f: f.alias is not None):  # names first
+            other = owner.setdefault(field.key, field)
+            if other is not field:
+                raise self.walker.error(
+                    field.line,
+                    f"{path}.{field.name}.alias",
+                    f"the key {field.key!r} is already the JSON key of the field "
+                    f"{other.name!r}; each field needs a key of its own",
+                )
 
     def field(self, item: Entry, *, root: bool) -> Field:
         walker = self.walker
@@ -225,7 +239,12 @@ class _Parser:
                     "a field cannot be renamed from its own name; remove renamed_from",
                 )
         doc = walker.free_text(body.get("doc"), "a doc")
-        return Field(name, expr, default, doc, renamed_from, item.key.line)
+        alias = None
+        if "alias" in body:
+            alias = walker.checked(
+                body["alias"], lambda value: _names.alias(value, name=name, root=root)
+            )
+        return Field(name, expr, default, doc, renamed_from, item.key.line, alias)
 
     def default(self, expr: TypeExpr, value: Entry | None, factory: Entry | None) -> Default | None:
         if value is not None and factory is not None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from .conversion import INT_DIGITS, INT_HIGH, INT_LOW, Invalid
+from .timetext import rfc3339_layout
 
 Many = Callable[[list[Any]], list[Any]]
 
@@ -63,7 +64,7 @@ _ZONE = operator.attrgetter("tzinfo")
 
 
 def aware_datetimes(values: list[Any]) -> list[Any]:
-    """ISO 8601 date-times, each with its UTC offset (a naive one is refused)."""
+    """RFC 3339 date-times, each with its UTC offset (a naive one is refused)."""
     if values and set(map(type, values)) != {str}:
         raise Wrong()
     try:
@@ -71,6 +72,8 @@ def aware_datetimes(values: list[Any]) -> list[Any]:
     except ValueError:
         raise Wrong() from None
     if None in map(_ZONE, moments):  # a naive one
+        raise Wrong()
+    if not rfc3339_layout(values):  # another form fromisoformat reads, or one to look at closer
         raise Wrong()
     return moments
 

@@ -25,7 +25,11 @@ from .keys import key_converter, literal_keys
 from .records import Field, record_converter
 from .scalars import enum_converter, literal_converter, loaded_type, scalar
 
-__all__ = ["JSON", "Constraints", "decode", "encode", "validate"]
+__all__ = ["JSON", "JSON_KEY", "Constraints", "decode", "encode", "validate"]
+
+#: The dataclass field metadata key of a field's JSON key, when it is not the field's name:
+#: `kind: str = field(metadata={"json": "type"})` is stored as `"type"`.
+JSON_KEY = "json"
 
 T = TypeVar("T")
 
@@ -89,7 +93,10 @@ def _compile_record(cls: type) -> Converter:
         required = (
             spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
         )
-        plan.append(Field(spec.name, converter, required))
+        key = spec.metadata.get(JSON_KEY, spec.name)
+        if not isinstance(key, str):
+            raise TypeError(f"{cls.__name__}.{spec.name}: the JSON key must be text, got {key!r}")
+        plan.append(Field(spec.name, key, converter, required))
     return record_converter(cls, plan)
 
 

@@ -1,7 +1,9 @@
 """A dataclass ⇄ a JSON object, with fast paths for records a file holds in full.
 
 Each field's converter in turn; one function per class for the common case of a file
-holding every field; and whole lists of records, column by column.
+holding every field; and whole lists of records, column by column. A field is stored under
+its JSON key, which is its name unless the model gives it another (an alias); decoding
+errors name the key, as the file has it, and encoding errors the attribute.
 """
 
 import keyword
@@ -14,16 +16,18 @@ from .conversion import Converter, Invalid, NoFastPath, describe
 
 
 class Field(NamedTuple):
-    """One field of a record: its name, its converter, and whether the file must hold it."""
+    """One field of a record: its attribute name, its JSON key, its converter, and whether
+    the file must hold it."""
 
     name: str
+    key: str
     converter: Converter
     required: bool
 
 
 def record_converter(cls: type, plan: list[Field]) -> Converter:
     """The converter of the dataclass `cls`, whose fields `plan` lists in order."""
-    known = frozenset(field.name for field in plan)
+    known = frozenset(field.key for field in plan)
     decode_whole, build = _written_out(cls, plan)
     missing = object()
 
@@ -36,17 +40,17 @@ def record_converter(cls: type, plan: list[Field]) -> Converter:
             unknown = min(str(key) for key in data if key not in known)
             raise Invalid("unknown field: this schema has no such key").at(unknown)
         kwargs = {}
-        for name, converter, required in plan:
-            value = data.get(name, missing)
+        for name, key, converter, required in plan:
+            value = data.get(key, missing)
             if value is missing:
                 if required:
-                    raise Invalid("required field is missing").at(name)
+                    raise Invalid("required field is missing").at(key)
                 continue
             if type(value) is not converter.exact:
                 try:
                     value = converter.decode(value)
                 except Invalid as error:
-                    raise error.at(name) from None
+                    raise error.at(key) from None
             kwargs[name] = value
         return cls(**kwargs)
 
@@ -54,14 +58,14 @@ def record_converter(cls: type, plan: list[Field]) -> Converter:
         if type(obj) is not cls:
             raise Invalid(f"expected {cls.__name__}, got {describe(obj)}")
         data = {}
-        for name, converter, _ in plan:
+        for name, key, converter, _ in plan:
             value = getattr(obj, name)
             if type(value) is not converter.exact:
                 try:
                     value = converter.encode(value)
                 except Invalid as error:
                     raise error.at(name) from None
-            data[name] = value
+            data[key] = value
         return data
 
     return Converter(NoFastPath, decode_record, encode_record, many=_columns(plan, known, build))
@@ -77,7 +81,7 @@ def _columns(
     """
     if not plan:
         return None
-    rows = operator.itemgetter(*(field.name for field in plan))
+    rows = operator.itemgetter(*(field.key for field in plan))
     converters = [field.converter for field in plan]
 
     def decode_records(values: list[Any]) -> list[Any]:
@@ -119,7 +123,8 @@ def _written_out(
 
     A loop over the fields, a dict of keyword arguments and `cls(**kwargs)` cost more than
     the conversions themselves for a small record. Only field names, which are checked to
-    be identifiers, and numbered local names appear in the source.
+    be identifiers, JSON keys as `repr` literals, and numbered local names appear in the
+    source.
     """
     for field in plan:
         if not field.name.isidentifier() or keyword.iskeyword(field.name):
@@ -131,15 +136,15 @@ def _written_out(
         value, exact, decode = f"value_{index}", f"exact_{index}", f"decode_{index}"
         namespace[exact], namespace[decode] = field.converter.exact, field.converter.decode
         decode_lines += [
-            f"    {value} = data[{field.name!r}]",
+            f"    {value} = data[{field.key!r}]",
             f"    if type({value}) is not {exact}:",
             "        try:",
             f"            {value} = {decode}({value})",
             "        except Invalid as error:",
-            f"            raise error.at({field.name!r}) from None",
+            f"            raise error.at({field.key!r}) from None",
         ]
     decode_lines.append(f"    return cls({arguments})")
     values = ", ".join(f"value_{index}" for index in range(len(plan)))
     build_lines = [f"def build({values}):", f"    return cls({arguments})"]
-    exec("\n".join(decode_lines + build_lines), namespace)  # identifiers and numbers only
+    exec("\n".join(decode_lines + build_lines), namespace)  # identifiers and literals only
     return namespace["decode_whole"], namespace["build"]

@@ -6,6 +6,7 @@ Times and durations are here too; Decimal and UUID are in `decimal_uuid`, built 
 import enum
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
@@ -23,6 +24,7 @@ from .conversion import (
     too_many_digits,
 )
 from .durations import format_duration, parse_duration
+from .timetext import DATE_FORM, DATETIME_FORM, TIME_FORM
 
 
 def _as_str(value: Any) -> str:
@@ -97,12 +99,15 @@ def _encode_duration(value: Any) -> str:
     raise Invalid(f"expected a timedelta, got {describe(value)}")
 
 
-def _parse_iso(parse: Callable[[str], Any], expected: str) -> Callable[[Any], Any]:
+def _parse_iso(
+    parse: Callable[[str], Any], form: re.Pattern[str], expected: str
+) -> Callable[[Any], Any]:
+    # `form` first: fromisoformat also reads forms the JSON Schema refuses ("20250301", "0730").
     def decode_iso(value: Any) -> Any:
-        if isinstance(value, str):
+        if isinstance(value, str) and form.fullmatch(value):
             try:
                 return parse(value)
-            except ValueError:
+            except ValueError:  # a day or an offset beyond its range
                 pass
         raise Invalid(f"expected {expected}, got {describe(value)}")
 
@@ -135,13 +140,17 @@ def _decode_datetime(value: Any) -> datetime:
             pass
         else:
             # fromisoformat gives a fixed-offset timezone or none; utcoffset() costs more.
-            if result.tzinfo is not None:
+            if result.tzinfo is None:
+                raise Invalid(
+                    f"{_NAIVE}, got {describe(value)}; "
+                    "add the offset it was written in (+00:00 for UTC)"
+                )
+            if DATETIME_FORM.fullmatch(value):  # not the other forms fromisoformat reads
                 return result
-            raise Invalid(
-                f"{_NAIVE}, got {describe(value)}; "
-                "add the offset it was written in (+00:00 for UTC)"
-            )
-    raise Invalid(f"expected an ISO 8601 date-time string, got {describe(value)}")
+    raise Invalid(
+        'expected an RFC 3339 date-time string such as "2024-05-06T07:08:09+00:00" (a "T", '
+        f'seconds, and "Z" or the UTC offset), got {describe(value)}'
+    )
 
 
 def _encode_datetime(value: Any) -> str:
@@ -166,10 +175,16 @@ SCALARS: dict[type, Converter] = {
     timedelta: Converter(NoFastPath, _decode_duration, _encode_duration),
     datetime: Converter(NoFastPath, _decode_datetime, _encode_datetime, many=_bulk.aware_datetimes),
     date: Converter(
-        NoFastPath, _parse_iso(date.fromisoformat, "an ISO 8601 date string"), _encode_iso(date)
+        NoFastPath,
+        _parse_iso(
+            date.fromisoformat, DATE_FORM, 'a date string written YYYY-MM-DD such as "2024-05-06"'
+        ),
+        _encode_iso(date),
     ),
     time: Converter(
-        NoFastPath, _parse_iso(time.fromisoformat, "an ISO 8601 time string"), _encode_iso(time)
+        NoFastPath,
+        _parse_iso(time.fromisoformat, TIME_FORM, 'an ISO 8601 time string such as "07:30:00"'),
+        _encode_iso(time),
     ),
 }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from ... import serializer
@@ -10,7 +10,7 @@ from ...codegen.blocks import Block, item, snake
 from ...schema import DYNAMIC
 from ...schema.version import Bump
 from ..classification import Classification
-from .base import ADD, NOTE, REMOVE, RENAME, Context, Operation, field_path
+from .base import ADD, NOTE, REMOVE, RENAME, Context, Operation, field_path, quoted
 
 
 class _NoValue:
@@ -24,14 +24,21 @@ NO_VALUE: Any = _NoValue()
 
 @dataclass(frozen=True)
 class FieldOperation(Operation):
-    """A change to the field `field` of `scope`."""
+    """A change to the field `field` of `scope`, stored under `key` (its alias) if given."""
 
     field: str
     annotation: str
+    _: KW_ONLY
+    key: str = ""
 
     @property
     def subject(self) -> str:
         return field_path(self.scope, self.field)
+
+    @property
+    def stored(self) -> str:
+        """The field's key in the data the migration changes."""
+        return self.key or self.field
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class AddField(FieldOperation):
             block.comment("(computed when the file loads: the model fills it in)")
             return
         variable = context.variable
-        key = serializer.literal(self.field)
+        key = serializer.literal(self.stored)
         block.expression(
             serializer.call(f"{variable}.setdefault", key, serializer.literal(self.value))
         )
@@ -91,7 +98,7 @@ class AddRequiredField(FieldOperation):
             block.comment("(every old file gets the value given when the migration was written)")
             value = serializer.literal(self.value)
             block.expression(
-                serializer.call(f"{variable}.setdefault", serializer.literal(self.field), value)
+                serializer.call(f"{variable}.setdefault", serializer.literal(self.stored), value)
             )
             return
         helper = context.helper(
@@ -108,7 +115,7 @@ class AddRequiredField(FieldOperation):
             f"TODO: give the new required field {self.subject} a value ({context.edge}.py)"
         )
         call = serializer.call(helper.name, serializer.name(variable))
-        block.assign(item(variable, self.field), call)
+        block.assign(item(variable, self.stored), call)
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,16 @@ class RemoveField(FieldOperation):
         return True
 
     def emit(self, block: Block, context: Context) -> None:
-        key = serializer.literal(self.field)
+        key = serializer.literal(self.stored)
         block.expression(serializer.call(f"{context.variable}.pop", key, serializer.literal(None)))
+
+
+@dataclass(frozen=True)
+class RemoveFieldFirst(RemoveField):
+    """A removed field whose key another field takes in this step: dropped before keys move,
+    so the move does not find the old value there, nor the removal drop the moved one."""
+
+    phase = RENAME
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,7 @@ class RenameField(FieldOperation):
 
     old: str = ""
     may_be_missing: bool = False  # the old field had a default, so a file may omit it
+    old_key: str = ""  # the old field's alias, if it had one
 
     def describe(self) -> str:
         return f"rename field `{field_path(self.scope, self.old)}` to `{self.field}`"
@@ -152,13 +168,46 @@ class RenameField(FieldOperation):
         return True
 
     def emit(self, block: Block, context: Context) -> None:
-        variable = context.variable
-        value = serializer.call(f"{variable}.pop", serializer.literal(self.old))
-        if self.may_be_missing:
-            with block.when(serializer.string(self.old), "in", variable) as inner:
-                inner.assign(item(variable, self.field), value)
-        else:
-            block.assign(item(variable, self.field), value)
+        move_key(
+            block, context.variable, self.old_key or self.old, self.stored, self.may_be_missing
+        )
+
+
+@dataclass(frozen=True)
+class ChangeAlias(FieldOperation):
+    """The field's JSON key changed (its `alias:` given, changed or removed): the stored
+    value moves to the new key, as a rename moves it."""
+
+    code = "SG203"
+    classification = Classification.BREAKING
+    bump = Bump.MAJOR
+    phase = RENAME
+
+    old_key: str = ""
+    may_be_missing: bool = False  # the field had a default, so a file may omit it
+
+    def describe(self) -> str:
+        return (
+            f"store `{self.subject}` under the key {quoted(self.stored)}, "
+            f"not {quoted(self.old_key)}"
+        )
+
+    @property
+    def writes_code(self) -> bool:
+        return True
+
+    def emit(self, block: Block, context: Context) -> None:
+        move_key(block, context.variable, self.old_key, self.stored, self.may_be_missing)
+
+
+def move_key(block: Block, variable: str, old: str, new: str, may_be_missing: bool) -> None:
+    """`variable[new] = variable.pop(old)`, only when it is there if it `may_be_missing`."""
+    value = serializer.call(f"{variable}.pop", serializer.literal(old))
+    if may_be_missing:
+        with block.when(serializer.string(old), "in", variable) as inner:
+            inner.assign(item(variable, new), value)
+    else:
+        block.assign(item(variable, new), value)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class ConvertValues(Retype):
         call = serializer.call(
             "_convert_field",
             serializer.name(context.variable),
-            serializer.literal(self.field),
+            serializer.literal(self.stored),
             serializer.name(helper.name),
         )
         block.expression(call)

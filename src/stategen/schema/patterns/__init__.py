@@ -10,5 +10,6 @@ refused with the spelling to use instead.
 """
 
 from .pattern import Pattern
+from .writing import anchored
 
-__all__ = ["Pattern"]
+__all__ = ["Pattern", "anchored"]

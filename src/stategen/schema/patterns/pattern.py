@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..problem import Problem, show
 from .tree import Group, read_tree
-from .writing import build, emit_alternatives
+from .writing import anchored, build, emit_alternatives
 
 #: How many texts are tried to find samples of a pattern that fit the length rules.
 _ATTEMPTS = 400
@@ -43,8 +43,8 @@ class Pattern:
         return Pattern(text, read_tree(text))
 
     def json_schema(self) -> str:
-        """The pattern in ECMA 262, anchored: JSON Schema's `pattern` searches, `re` does not."""
-        return f"^(?:{emit_alternatives(self.tree.alternatives)})$"
+        """The pattern in ECMA 262, spanning the whole text as `re.fullmatch` does."""
+        return anchored(emit_alternatives(self.tree.alternatives))
 
     def matches(self, text: str) -> bool:
         return re.fullmatch(self.text, text) is not None

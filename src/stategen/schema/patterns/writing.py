@@ -13,6 +13,15 @@ _SYNTAX = frozenset("^$\\.*+?()[]{}|/")
 _CLASS_SYNTAX = frozenset("\\]^-[")
 #: Letters that sample text is made of where a pattern lets any character through.
 _LETTERS = "abcdefghxyz0123456789"
+#: The end of the text, read alike by every engine: ECMA 262 has no `\z`, and a `$` in
+#: Python's `re` (which validators such as Python's jsonschema use) matches before a final
+#: newline too, so "ab\n" would pass a pattern for "ab" there and not in the library.
+END_OF_TEXT = "(?![\\s\\S])"
+
+
+def anchored(body: str) -> str:
+    """The pattern `body` spans the whole text: JSON Schema's `pattern` searches, `re` does not."""
+    return f"^(?:{body}){END_OF_TEXT}"
 
 
 def emit_alternatives(alternatives: tuple[tuple[Node, ...], ...]) -> str:

@@ -125,7 +125,7 @@ class Sampler:
 
     def record(self, record: Record) -> dict[str, Any]:
         """A record with every field set, as stored."""
-        return {f.name: f.type.sample(f.name, self) for f in record.fields}
+        return {f.key: f.type.sample(f.name, self) for f in record.fields}
 
 
 class TypeExpr(abc.ABC):

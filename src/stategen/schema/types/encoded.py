@@ -13,13 +13,14 @@ from typing import Any
 
 from ... import serializer
 from ..._runtime.codec.decimal_uuid import DECIMAL_TEXT, UUID_TEXT
+from ..patterns import anchored
 from ..problem import Problem, show
 from ..rules import LENGTHS, Rules
 from .base import DefaultCheck, Definitions, FactoryCode, Import, Sampler, TypeExpr
 from .ordered import Ordered
 from .scalars import Scalar, Str, lengths_schema
 
-_BASE64 = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+_BASE64 = anchored("(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
 
 
 class Uuid(Scalar):
@@ -75,7 +76,7 @@ class Uuid(Scalar):
         return {"type": "string", "format": "uuid", **self.key_schema()}
 
     def key_schema(self) -> dict[str, Any]:
-        return {"pattern": f"^{UUID_TEXT.pattern}$"}
+        return {"pattern": anchored(UUID_TEXT.pattern)}
 
 
 class DecimalType(Ordered, Scalar):
@@ -129,7 +130,29 @@ class DecimalType(Ordered, Scalar):
         return isinstance(other, Str)
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^{DECIMAL_TEXT.pattern}$"}
+        return {"type": "string", "pattern": anchored(DECIMAL_TEXT.pattern)}
+
+    def rules_schema(self, rules: Rules) -> dict[str, Any]:
+        # A bound of zero is a rule on the sign, which a pattern can say; others compare
+        # numbers, which JSON Schema cannot do on text (docs/spec-reference.md lists them).
+        signs = [
+            _SIGN_RULES[key]
+            for key in ("ge", "gt", "le", "lt")
+            if getattr(rules, key) is not None and decimal.Decimal(getattr(rules, key)) == 0
+        ]
+        return {"allOf": signs} if signs else {}
+
+
+#: A decimal's text below zero (a nonzero digit before any exponent), and above zero.
+_NEGATIVE = "^-[0-9.]*[1-9]"
+_POSITIVE = "^[0-9.]*[1-9]"
+#: What `ge: 0`, `gt: 0`, `le: 0` and `lt: 0` say of a decimal's text; "-0" and "0E+3" are 0.
+_SIGN_RULES: dict[str, dict[str, Any]] = {
+    "ge": {"not": {"pattern": _NEGATIVE}},
+    "gt": {"pattern": _POSITIVE},
+    "le": {"not": {"pattern": _POSITIVE}},
+    "lt": {"pattern": _NEGATIVE},
+}
 
 
 class Bytes(Scalar):

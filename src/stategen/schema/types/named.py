@@ -57,18 +57,19 @@ class Named(TypeExpr):
         record = check.records.get(self.name)
         if record is None:  # not read yet: the parser checks it again once every record is
             return value
+        # A record value is stored data: its keys are the fields' JSON keys (their aliases).
         for key in value:
-            if record.field(key) is None:
+            if record.field_at(key) is None:
                 raise Problem(
-                    f"{self.name} has no field {key!r} (its fields: {', '.join(record.names)})"
+                    f"{self.name} has no field {key!r} (its keys: {', '.join(record.keys)})"
                 )
         for item in record.fields:
-            if item.required and item.name not in value:
-                raise Problem(f"a {self.name} value needs {item.name!r}, which has no default")
+            if item.required and item.key not in value:
+                raise Problem(f"a {self.name} value needs {item.key!r}, which has no default")
         return {
-            item.name: item.type.default(value[item.name], check.inner(item.type))
+            item.key: item.type.default(value[item.key], check.inner(item.type))
             for item in record.fields
-            if item.name in value
+            if item.key in value
         }
 
     def python(self, value: Any, definitions: Definitions) -> serializer.Node:
@@ -78,8 +79,8 @@ class Named(TypeExpr):
         record = definitions.record(self.name)
         arguments = []
         for item in record.fields:
-            if item.name in value:
-                expression = item.type.python(value[item.name], definitions)
+            if item.key in value:
+                expression = item.type.python(value[item.key], definitions)
                 arguments.append(serializer.Prefixed(f"{item.name}=", expression))
         return serializer.Call(serializer.identifier(self.name), tuple(arguments))
 
@@ -87,8 +88,8 @@ class Named(TypeExpr):
         if self.kind == "record":
             record = definitions.record(self.name)
             for item in record.fields:
-                if item.name in value:
-                    yield from item.type.value_imports(value[item.name], definitions)
+                if item.key in value:
+                    yield from item.type.value_imports(value[item.key], definitions)
 
     def fresh(self, value: Any) -> bool:
         return self.kind == "record"  # a dataclass instance is mutable

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..patterns import Pattern
+from ..patterns import Pattern, anchored
 from ..problem import Problem
 from ..rules import BOUNDS, LENGTHS, Rules
 from .base import (
@@ -136,7 +136,7 @@ class Int(Ordered, Scalar):
         return {"type": "integer"}
 
     def key_schema(self) -> dict[str, Any]:
-        return {"pattern": "^(?:0|-?[1-9][0-9]*)$"}
+        return {"pattern": anchored("0|-?[1-9][0-9]*")}
 
     def rules_schema(self, rules: Rules) -> dict[str, Any]:
         return numeric_bounds(rules)

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from ... import serializer
-from ..._runtime.codec import durations
+from ..._runtime.codec import durations, timetext
+from ..patterns import anchored
 from ..problem import Problem, show
 from ..rules import Rules
 from .base import DefaultCheck, Definitions, FactoryCode, Import, Sampler
@@ -93,7 +94,9 @@ class DateTime(Ordered, Scalar):
         return FactoryCode("now", "_utcnow", imports, helper)
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "format": "date-time"}
+        # The pattern too: a validator need not check formats, and it pins "T", "Z", no ":60".
+        pattern = anchored(timetext.RFC3339_DATETIME_TEXT)
+        return {"type": "string", "format": "date-time", "pattern": pattern}
 
 
 class Date(Ordered, Scalar):
@@ -144,13 +147,13 @@ class Date(Ordered, Scalar):
         return text if _day(text) is not None else None
 
     def key_schema(self) -> dict[str, Any]:
-        return {"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+        return {"pattern": anchored(timetext.DATE_TEXT)}
 
     def factory(self) -> FactoryCode | None:
         return FactoryCode("today", "date.today", (("datetime", "date"),))
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "format": "date"}
+        return {"type": "string", "format": "date", "pattern": anchored(timetext.DATE_TEXT)}
 
 
 class Time(Scalar):
@@ -194,11 +197,8 @@ class Time(Scalar):
             yield from (("datetime", "UTC"),) if not offset else _ZONE_IMPORTS
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {
-            "type": "string",
-            "pattern": "^[0-9]{2}(?::[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,6})?)?)?"
-            "(?:Z|[+-][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.][0-9]{1,6})?)?)?$",
-        }
+        # No `format: time`: RFC 3339's full-time needs the offset this type leaves optional.
+        return {"type": "string", "pattern": anchored(timetext.TIME_TEXT)}
 
 
 class Duration(Ordered, Scalar):
@@ -255,7 +255,7 @@ class Duration(Ordered, Scalar):
         return timedelta_call(length)
 
     def json_schema(self, definitions: Definitions) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^(?:{durations.DURATION_TEXT.pattern})$"}
+        return {"type": "string", "pattern": anchored(durations.DURATION_TEXT.pattern)}
 
 
 def timedelta_call(length: dt.timedelta) -> serializer.Call:
