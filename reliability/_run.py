@@ -96,8 +96,6 @@ def _run_suite(results: Results, suite: Suite, env: dict[str, str], work: Path, 
     _, before = read_evidence(evidence)
     command = [
         *(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"),
-        # One worker per core: the checks mostly wait on the child processes they kill.
-        *("-n", os.environ.get("PYTEST_WORKERS", "auto")),
         *suite.tests,
         f"--junitxml={junit}",
         # pytest's temp files in the work directory: kept with --keep, gone otherwise.

@@ -189,6 +189,66 @@ def test_model_code_is_laid_out_as_ruff_would(fields: dict[str, Any], descriptio
     assert _formatted(module) == module
 
 
+# JSON keys for aliases: text a state file may hold, of any length up to the limit.
+aliases = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Cf", "Cn", "Co", "Zs", "Zl", "Zp")),
+    min_size=1,
+    max_size=80,
+)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.dictionaries(names, st.tuples(any_field, aliases), min_size=1, max_size=5))
+def test_aliased_model_code_is_laid_out_as_ruff_would(
+    fields: dict[str, tuple[dict[str, Any], str]],
+) -> None:
+    """A field with an alias gets `field(..., metadata={"json": key})`, in ruff's layout."""
+    spec = {
+        "name": "x",
+        "version": "1.0.0",
+        "state": "State",
+        "types": {
+            "Choice": {"enum": ["a", "a very long member value " * 3]},
+            "Long": {"fields": {"a_" + "very_" * 15 + "long_name": {"type": "int", "default": 0}}},
+        },
+        # A key of its own for each field, which is never a field's name (it holds `@`).
+        "fields": {
+            name: {**body, "alias": f"{key}@{name}"} for name, (body, key) in fields.items()
+        },
+    }
+    module = _module(template_answers(parse_spec(json.dumps(spec, ensure_ascii=False))))
+    assert _formatted(module) == module
+    assert module.count("metadata={") == len(fields)
+
+
+def test_aliased_fields_carry_their_key_as_metadata() -> None:
+    """Each kind of default keeps its form, with the JSON key added as field metadata."""
+    spec = """name: x
+version: 1.0.0
+state: State
+fields:
+  kind: {type: str, alias: type}
+  last_seen: {type: datetime, alias: last-seen, default_factory: now}
+  n: {type: int, alias: bytes, default: 3, ge: 0}
+  tags: {type: "list[str]", alias: list, default: [a]}
+  plain: {type: int, default: 0}
+"""
+    code = template_answers(parse_spec(spec))["schema"]["code"]["model"]
+    assert code["state_fields"].splitlines() == [
+        '    kind: str = field(metadata={"json": "type"})',
+        '    last_seen: datetime = field(default_factory=_utcnow, metadata={"json": "last-seen"})',
+        '    n: Annotated[int, Constraints(ge=0)] = field(default=3, metadata={"json": "bytes"})',
+        "    tags: list[str] = field(",
+        "        default_factory=lambda: [",
+        '            "a",',
+        "        ],",
+        '        metadata={"json": "list"},',
+        "    )",
+        "    plain: int = 0",
+    ]
+    assert "from dataclasses import dataclass, field" in code["imports"]
+
+
 def test_the_layout_check_can_fail() -> None:
     """Positive control: a long declaration on one line, as the old template wrote it, is not
     in ruff's layout, so the property above can catch one."""

@@ -34,9 +34,11 @@ def test_every_example_is_a_valid_schema(example: Path) -> None:
 
 def test_the_file_around_the_fields() -> None:
     """The version is fixed, the checksum allowed, every other key refused."""
-    schema = schema_of({"type": "int"})
+    spec = parse_spec(json.dumps({**HEAD, "fields": {"f": {"type": "int"}}}))
+    schema = json_schema(spec.with_history(["1.0.0", "2.1.0"]))
     validator = jsonschema.Draft202012Validator(schema)
     assert schema["required"] == ["version", "f"]
+    assert not validator.is_valid({"f": 1})
     assert validator.is_valid({"version": "2.1.0", "f": 1, "#crc32": "0123abcd"})
     assert validator.is_valid({"version": "2.1.0", "f": 1})
     assert not validator.is_valid({"version": "2.0.0", "f": 1})
@@ -76,13 +78,71 @@ def test_each_type_and_rule(field: Any, good: list[Any], bad: list[Any]) -> None
         assert not validator.is_valid({"version": "2.1.0", "f": value}), value
 
 
+def test_the_first_version_may_leave_out_the_version() -> None:
+    """The library reads a file without "version" as the first released version."""
+    schema = schema_of({"type": "int"})
+    assert schema["required"] == ["f"]
+    assert jsonschema.Draft202012Validator(schema).is_valid({"f": 1})
+
+
 def test_what_json_schema_cannot_say_is_left_to_the_library() -> None:
-    """A bound on a decimal or a date compares text in JSON Schema: it is not written."""
-    assert "minimum" not in json.dumps(property_of({"type": "decimal", "ge": "0.5"}))
-    assert property_of({"type": "date", "ge": "2024-01-01"}) == {
-        "type": "string",
-        "format": "date",
+    """A bound on a decimal (but zero) or a date compares text in JSON Schema: not written."""
+    decimal = property_of({"type": "decimal", "ge": "0.5"})
+    assert "minimum" not in json.dumps(decimal) and "allOf" not in decimal
+    assert set(property_of({"type": "date", "ge": "2024-01-01"})) == {"type", "format", "pattern"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "good", "bad"),
+    [
+        ({"ge": "0"}, ["0", "-0", "-0.00E+3", "0.5", "7E+2"], ["-1", "-0.001", "-1E-9"]),
+        ({"gt": "0.00"}, ["0.001", "1E-9", "5"], ["0", "-0", "0E+3", "-2"]),
+        ({"le": 0}, ["0", "-0.0", "-3"], ["0.1", "2E+1"]),
+        ({"lt": "-0"}, ["-0.1", "-1E+9"], ["0", "-0", "-0.000", "1"]),
+        ({"ge": "0", "le": "0"}, ["0", "-0.0"], ["1", "-1"]),
+    ],
+)
+def test_a_decimal_bound_of_zero_is_a_sign(rule: Any, good: list[str], bad: list[str]) -> None:
+    """`ge: 0` and its kin on a decimal are said by patterns on the sign of its text."""
+    validator = jsonschema.Draft202012Validator(schema_of({"type": "decimal", **rule}))
+    for value in good:
+        assert validator.is_valid({"version": "2.1.0", "f": value}), value
+    for value in bad:
+        assert not validator.is_valid({"version": "2.1.0", "f": value}), value
+
+
+def test_every_pattern_ends_at_the_end_of_the_text() -> None:
+    """No exported pattern ends in `$`, which Python's `re` also matches before a final
+    newline; each ends where ECMA 262 and `re` both see the end of the input."""
+    fields = {
+        "a": {"type": "str", "pattern": "[a-z]+$"},
+        "b": "dict[int, date]",
+        "c": "dict[date, uuid]",
+        "d": "tuple[decimal, bytes, timedelta, time, datetime]",
     }
+    schema = json_schema(parse_spec(json.dumps({**HEAD, "fields": fields})))
+    patterns = [value for key, value in _pairs(schema) if key == "pattern"]
+    assert len(patterns) >= 9
+    assert all(pattern.endswith("(?![\\s\\S])") for pattern in patterns), patterns
+    validator = jsonschema.Draft202012Validator(schema)
+    tuple_ = ["1", "", "PT0S", "07:00:00", "2024-01-01T00:00:00Z"]
+    file = {"version": "2.1.0", "a": "ab", "b": {"7": "2024-01-01"}, "c": {}, "d": tuple_}
+    assert validator.is_valid(file)  # and a final newline anywhere fails:
+    assert not validator.is_valid({**file, "a": "ab\n"})
+    assert not validator.is_valid({**file, "b": {"7\n": "2024-01-01"}})
+    assert not validator.is_valid({**file, "b": {"7": "2024-01-01\n"}})
+    for at, value in enumerate(tuple_):
+        assert not validator.is_valid(
+            {**file, "d": [*tuple_[:at], value + "\n", *tuple_[at + 1 :]]}
+        )
+
+
+def _pairs(node: Any) -> list[tuple[str, Any]]:
+    if isinstance(node, dict):
+        return [pair for key, value in node.items() for pair in [(key, value), *_pairs(value)]]
+    if isinstance(node, list):
+        return [pair for item in node for pair in _pairs(item)]
+    return []
 
 
 def test_docs_and_defaults_are_annotations() -> None:

@@ -14,7 +14,8 @@ from conftest import EXAMPLES, run_stategen
 from reliability._server import server_environment
 from stategen.project import Project
 
-pytestmark = pytest.mark.e2e
+# One worker runs every test that uses the PostgreSQL server: some of them restart it.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
 
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yml"))
 
@@ -151,7 +152,8 @@ def test_saved_files_validate_against_the_json_schema(
     assert printed.stdout == written
     schema = json.loads(written)
     jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    formats = jsonschema.Draft202012Validator.FORMAT_CHECKER  # date-time needs rfc3339-validator
+    validator = jsonschema.Draft202012Validator(schema, format_checker=formats)
 
     files = tmp_path_factory.mktemp("saved")
     script = SAVE_SAMPLES.format(package=package, state=state)

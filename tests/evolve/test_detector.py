@@ -11,6 +11,7 @@ from evolve_cases import (
     add,
     assert_plan,
     both,
+    change,
     drop,
     evolve,
     field,
@@ -216,6 +217,34 @@ class TestRenames:
         plan = plan_of(task(), after)
         assert [op.code for op in plan.operations] == ["SG301", "SG403"]
         assert "still exists" in plan.operations[-1].describe()
+
+
+class TestAliases:
+    def test_keys_moving_in_a_circle_are_refused(self) -> None:
+        """Two fields swapping their stored keys cannot be one move after another: SpecError."""
+        after = evolve(
+            task(), "2.0.0", both(change("title", alias="count"), change("count", alias="title"))
+        )
+        with pytest.raises(SpecError) as error:
+            plan_of(task(), after)
+        assert "move in a circle" in str(error.value)
+        assert error.value.key_path == "fields.count"
+
+    def test_a_new_alias_of_an_unchanged_field_is_a_breaking_change(self) -> None:
+        """Giving a field an alias moves its stored key: SG203, breaking, a major bump."""
+        after = evolve(task(), "2.0.0", change("tags", alias="labels"))
+        plan = plan_of(task(), after)
+        assert [op.code for op in plan.operations] == ["SG203"]
+        assert plan.bump is Bump.MAJOR
+        assert plan.operations[0].describe() == (
+            'store `TaskState.tags` under the key "labels", not "tags"'
+        )
+
+    def test_an_unchanged_alias_is_no_change(self) -> None:
+        """A field keeping its alias from one version to the next gives no operation."""
+        v2 = evolve(task(), "2.0.0", change("tags", alias="labels"))
+        v3 = evolve(v2, "2.0.1", both())
+        assert_plan(plan_of(v2, v3), [])
 
 
 class TestQuestioner:

@@ -48,6 +48,9 @@ from batch_state.errors import (
     StateVersionError,
 )
 
+# One worker runs every test that uses the PostgreSQL server: some of them restart it.
+pytestmark = pytest.mark.xdist_group("postgres")
+
 SOURCE = str(Path(batch_state.__file__).resolve().parents[1])
 PACKAGE = batch_state.__name__
 State = BatchState

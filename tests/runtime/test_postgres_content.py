@@ -10,7 +10,8 @@ from _procs import Counter
 from batch_state import BatchState, BatchStateManager
 from batch_state.errors import StateConfigError, StateValidationError
 
-pytestmark = needs_server
+# One worker runs every test that uses the PostgreSQL server: some of them restart it.
+pytestmark = [needs_server, pytest.mark.xdist_group("postgres")]
 
 
 def _premade(table: str, generation: str) -> None:

@@ -15,7 +15,6 @@ READ_BY_STATEGEN = (
     ".stategen/**/*",
     "schemas/*",
     "src/*/model.py",
-    "src/*/manager.py",
     "src/*/migrations/*.py",
     "tests/fixtures/*",
 )

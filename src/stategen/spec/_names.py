@@ -109,8 +109,8 @@ def alias(value: object, *, name: str, root: bool) -> str:
     hidden = next((char for char in value if is_hidden(char) or not char.isprintable()), None)
     if hidden is not None:
         raise Problem(
-            f"the alias {show(value)} holds the invisible character {describe_char(hidden)}; "
-            "write the key with visible characters only"
+            f"the alias {show(value)} holds the invisible or control character "
+            f"{describe_char(hidden)}; write the key with visible characters only"
         )
     if value != value.strip():
         raise Problem(f"the alias {show(value)} starts or ends with a space; remove it")

@@ -148,8 +148,9 @@ def _decode_datetime(value: Any) -> datetime:
             if DATETIME_FORM.fullmatch(value):  # not the other forms fromisoformat reads
                 return result
     raise Invalid(
-        'expected an RFC 3339 date-time string such as "2024-05-06T07:08:09+00:00" (a "T", '
-        f'seconds, and "Z" or the UTC offset), got {describe(value)}'
+        "expected an ISO 8601 date-time string in RFC 3339 form, such as "
+        '"2024-05-06T07:08:09+00:00" (a "T", seconds, and "Z" or the UTC offset), '
+        f"got {describe(value)}"
     )
 
 
@@ -177,7 +178,9 @@ SCALARS: dict[type, Converter] = {
     date: Converter(
         NoFastPath,
         _parse_iso(
-            date.fromisoformat, DATE_FORM, 'a date string written YYYY-MM-DD such as "2024-05-06"'
+            date.fromisoformat,
+            DATE_FORM,
+            'an ISO 8601 date string written YYYY-MM-DD, such as "2024-05-06"',
         ),
         _encode_iso(date),
     ),

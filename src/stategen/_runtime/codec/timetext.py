@@ -1,10 +1,9 @@
-"""The text forms of dates, date-times and times that the library reads, as regular expressions.
+"""The text forms a date, a date-time and a time are read in, as regular expressions."""
 
-They are what the state file's JSON Schema says (RFC 3339 for a date and a date-time), so
-both are written in the part of `re` that ECMA 262 reads alike ([0-9], never \\d); the
-library writes every value in one of them (`isoformat()`), so each file it wrote reads back.
-Not f-strings: their doubled braces would read as Jinja (the runtime holds none).
-"""
+# They are what the state file's JSON Schema says (RFC 3339 for a date and a date-time), so
+# they keep to the part of `re` that ECMA 262 reads alike ([0-9], never \d); the library
+# writes every value in one of them (`isoformat()`), so each file it wrote reads back.
+# Not f-strings: their doubled braces would read as Jinja (the runtime holds none).
 
 import re
 
@@ -52,31 +51,31 @@ def rfc3339_layout(values: list[str]) -> bool:
     """
     if not values:
         return True
-    lengths = set(map(len, values))
-    if len(lengths) != 1:
-        return False
-    width = lengths.pop()
-    text = "".join(values)
     count = len(values)
-
-    def column(at: int) -> str:
-        return text[at::width]
-
+    width = len(values[0])
+    stride = width + 1
+    text = "\n".join(values)
+    # Every value is `width` long exactly when the only newlines are the joins, each in place.
+    if width < 20 or text.count("\n") != count - 1 or text[width::stride].count("\n") != count - 1:
+        return False
     # The date and the clock; fromisoformat has read their digits already.
-    if width < 20 or any(column(at) != mark * count for at, mark in _LAYOUT):
-        return False
-    if column(width - 1) == "Z" * count:
+    for at, mark in _LAYOUT:
+        if text[at::stride].count(mark) != count:
+            return False
+    if text[width - 1 :: stride].count("Z") == count:
         offset = width - 1
-    elif (
-        column(width - 3) == ":" * count
-        and not column(width - 6).strip("+-")
-        and not column(width - 2).strip("012345")  # fromisoformat takes offset minutes to 99
-    ):
-        offset = width - 6
     else:
-        return False
+        offset = width - 6
+        signs = text[offset::stride]
+        minutes = text[width - 2 :: stride]  # fromisoformat reads offset minutes up to 99
+        if (
+            text[width - 3 :: stride].count(":") != count
+            or signs.count("+") + signs.count("-") != count
+            or any(digit in minutes for digit in "6789")
+        ):
+            return False
     fraction = offset - 19
-    return fraction == 0 or (fraction > 1 and column(19) == "." * count)
+    return fraction == 0 or (fraction > 1 and text[19::stride].count(".") == count)
 
 
 #: Where a date-time's punctuation is: YYYY-MM-DDTHH:MM:SS.
