@@ -90,8 +90,14 @@ def help_time(repeat: int) -> Summary:
 
 
 def generate_example(dest: Path) -> Path:
-    """Generate the example batch project with `stategen new` and return its directory."""
-    stategen().time("new", dest, "--spec", EXAMPLE_SPEC)
+    """Generate the example batch project with `stategen new` and return its directory.
+
+    PostgreSQL is turned on (`postgres: true`), so one library is measured on both engines.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    spec = dest.parent / f"{dest.name}-stategen.yml"
+    spec.write_text(EXAMPLE_SPEC.read_text(encoding="utf-8") + "postgres: true\n", "utf-8")
+    stategen().time("new", dest, "--spec", spec)
     return dest
 
 
