@@ -32,7 +32,9 @@ from .trust import check_link, describe_owner, shared, stranger
 _POLL_INTERVAL = 0.005
 #: How often a writer opens the lock file anew when the one it locked had been removed or
 #: replaced meanwhile (a refused operation removes a lock file it made), before giving up.
-_REOPENS = 10
+#: Each reopen is a few system calls; on a loaded machine, refused operations in a tight loop
+#: made 10 too few (a writer gave up), so only a name replaced on purpose, forever, ends it.
+_REOPENS = 1000
 
 # The lock file is opened by this module, never through a symlink and never blocking, and
 # never truncated: its content is nobody's business, and a link planted at its name must not
