@@ -257,3 +257,32 @@ class TestHistoryBundle:
 
         assert read_answers(tmp_path / "p")["_commit"] == "v0.2.0.dev1"
         assert (tmp_path / "p" / "module.py").read_text(encoding="utf-8") == "working tree\n"
+
+
+def test_renders_never_touch_the_users_copier_cache(tmp_path: Path) -> None:
+    """Copier's mirror of stategen's template lives in a private cache for each render: the
+    user's own Copier cache stays untouched (a mirror made from a local copy never stands in
+    for the real repository there, and one render's leftovers never break the next)."""
+    cache_home = tmp_path / "cache-home"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    env.pop("COPIER_CACHE_DIR", None)
+    for name in ("first", "second"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "stategen",
+                "new",
+                str(tmp_path / name),
+                "--spec",
+                str(Path(__file__).resolve().parents[1] / "examples" / "batch.yml"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    assert not (cache_home / "copier").exists()

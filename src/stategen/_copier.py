@@ -131,8 +131,29 @@ def _reading(redirects: Mapping[str, str]) -> Iterator[None]:
     with (
         tempfile.TemporaryDirectory(prefix="stategen-copier-cache-") as cache,
         local.env(COPIER_CACHE_DIR=cache, **settings),
+        _environ("COPIER_CACHE_DIR", cache),
     ):
         yield
+
+
+@contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """`os.environ[name]` set to `value` for the block.
+
+    Copier reads its cache directory from `os.environ`, which plumbum's `local.env` (what
+    the git it runs sees) leaves alone: without this, every render shared the user's own
+    mirror, and a worktree one render left registered there broke the next one's
+    `git remote update --prune` ("bad object worktrees/…").
+    """
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 # -- destination handling ---------------------------------------------------------------
