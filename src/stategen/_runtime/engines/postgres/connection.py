@@ -159,6 +159,10 @@ def _connect(place: Place) -> Link:
         return Link(_module.connect(place.url, **options))
     except _module.ProgrammingError as error:  # libpq cannot parse the URL
         failure = StateConfigError("url", f"{place.name}: {_first_line(place, error)}")
+    except UnicodeError:  # a %XX escape that is not UTF-8: its text would show the secret
+        failure = StateConfigError(
+            "url", f"{place.name}: a %-escape in the URL is not UTF-8 text; encode it as UTF-8"
+        )
     except _module.OperationalError as error:
         failure = _refused(place, error, connecting=True) or StateUnavailableError(
             place.name, place.host, _first_line(place, error)
