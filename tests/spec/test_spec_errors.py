@@ -281,7 +281,14 @@ CASES = [
     case("length on int", HEAD + "fields: {a: {type: int, max_length: 3}}\n", 3,
          "fields.a.max_length", "max_length does not apply to int"),
     case("pattern on a list", HEAD + "fields: {a: {type: 'list[str]', pattern: x}}\n", 3,
-         "fields.a.pattern", "pattern applies to str"),
+         "fields.a.pattern", "pattern applies to str", "write items: {pattern: 'x'}"),
+    case("bound on a set", HEAD + "fields: {a: {type: 'set[int]', ge: 0}}\n", 3,
+         "fields.a.ge", "each of its items, write items: {ge: 0}"),
+    case("bound on a dict", HEAD + "fields: {a: {type: 'dict[str, float]', lt: 1}}\n", 3,
+         "fields.a.lt", "each of its values, write values: {lt: 1}"),
+    case("pattern on a dict of numbers",
+         HEAD + "fields: {a: {type: 'dict[str, int]', pattern: x}}\n", 3,
+         "fields.a.pattern", "each of its keys, write keys: {pattern: 'x'}"),
     case("rule on an enum", HEAD + "fields: {a: {type: Status, ge: 1}}\n" + STATUS, 3,
          "fields.a.ge", "ge does not apply to Status"),
     case("bound not a number", HEAD + "fields: {a: {type: int, le: ten}}\n", 3, "fields.a.le",
@@ -451,6 +458,18 @@ def test_error_names_file_line_path_and_fix(
     assert message.startswith(prefix), message
     for hint in hints:
         assert hint in message, message
+
+
+@pytest.mark.parametrize(
+    "field", ["{type: 'list[str]', ge: 0}", "{type: 'dict[str, str]', ge: 0}", "{type: str, ge: 0}"]
+)
+def test_no_part_hint_where_no_part_takes_the_rule(field: str) -> None:
+    """The `items:`/`values:`/`keys:` hint appears only where that part would take the rule."""
+    with pytest.raises(SpecError) as caught:
+        parse_spec(HEAD + f"fields: {{a: {field}}}\n", file="stategen.yml")
+    message = str(caught.value)
+    assert "ge does not apply to" in message
+    assert "to put it on each" not in message, message
 
 
 def test_the_documented_example_message() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .problem import Problem, describe_value
+from .problem import Problem, describe_value, show
 from .rules import KEYS
 from .types import (
     Constrained,
@@ -88,7 +88,35 @@ def _apply(expr: TypeExpr, rules: Mapping[str, Any], path: tuple[str | int, ...]
         culprit = next((key for key in own if message.startswith(key)), None)
         if culprit is None:
             culprit = "pattern" if "pattern" in own else next(iter(own))
+        taker = _part_taking(expr, culprit)
+        if taker is not None and message.startswith(f"{culprit} does not apply"):
+            message += f"; to put it on each of its {taker}, write "
+            message += f"{taker}: {{{culprit}: {show(own[culprit])}}}"
         raise RuleProblem(message, (*path, culprit)) from None
+
+
+def _part_taking(expr: TypeExpr, key: str) -> str | None:
+    """The part of the container `expr` (`items`, `values`, `keys`) whose type takes the
+    rule `key`, for the hint when the rule was put on the container itself; None if none."""
+    expr = _bare(expr)
+    parts: list[tuple[str, tuple[TypeExpr, ...]]] = []
+    if isinstance(expr, ListOf | SetOf | TupleOf):
+        parts = [("items", (expr.item,))]
+    elif isinstance(expr, FixedTuple):
+        parts = [("items", expr.items)]  # one mapping for every position: all must take it
+    elif isinstance(expr, DictOf):
+        parts = [("values", (expr.value,)), ("keys", (expr.key,))]
+    for part, inners in parts:
+        if all(key in _bare(inner).applicable for inner in inners):
+            return part
+    return None
+
+
+def _bare(expr: TypeExpr) -> TypeExpr:
+    """`expr` without its null and its rules: the type a further rule would apply to."""
+    if isinstance(expr, Nullable):
+        expr = expr.inner
+    return expr.inner if isinstance(expr, Constrained) else expr
 
 
 def _part(expr: TypeExpr, part: str, rules: Any, path: tuple[str | int, ...]) -> TypeExpr:
