@@ -7,12 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from benchmarks._postgres import URL_VARIABLE
-
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
 
 REPO = Path(__file__).resolve().parents[1]
 SECTIONS = (

@@ -18,9 +18,6 @@ from reliability.sizes import size
 from ._support import cases, seed_from
 from .conftest import Generated
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
-
 PASSWORDS = "STATEGEN_SECRET_PASSWORDS"
 PASSWORD_SEED = "STATEGEN_SECRET_SEED"
 

@@ -16,9 +16,6 @@ from reliability.sizes import size
 
 from .conftest import Generated
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
-
 PROCESSES, INCREMENTS = "STATEGEN_PROCESSES", "STATEGEN_INCREMENTS"
 CRASH_INCREMENTS = "STATEGEN_PG_CRASH_INCREMENTS"
 PG_KILLS = "STATEGEN_PG_KILLS"

@@ -24,9 +24,6 @@ from reliability.sizes import size
 from ._support import cases, seed_from
 from .conftest import Generated
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
-
 CONTENT = "STATEGEN_HOSTILE_CONTENT"
 CONTENT_SEED = "STATEGEN_HOSTILE_SEED"
 posix = pytest.mark.skipif(os.name == "nt", reason="sparse files and PATH_MAX are POSIX")

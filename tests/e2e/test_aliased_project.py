@@ -21,8 +21,7 @@ from conftest import run_stategen
 
 from reliability._server import server_environment
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
+pytestmark = pytest.mark.e2e
 
 SPEC = """\
 name: alias-state

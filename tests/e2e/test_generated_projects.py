@@ -14,8 +14,7 @@ from conftest import EXAMPLES, run_stategen
 from reliability._server import server_environment
 from stategen.project import Project
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
+pytestmark = pytest.mark.e2e
 
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*.yml"))
 

@@ -3,11 +3,13 @@
 The server is named by STATEGEN_TEST_POSTGRES_URL (`eval "$(scripts/postgres start DIR)"`
 exports it); without it the PostgreSQL tests skip. Each test gets tables of its own (a prefix
 unique to the run), so runs against one server never collide. A crash and restart of the
-server is `_restarts`.
+server, on a server of the test's own, is `_restarts`.
 """
 
+import glob
 import json
 import os
+import pwd
 import secrets
 import signal
 import time
@@ -33,13 +35,21 @@ needs_server = pytest.mark.skipif(
     not os.environ.get(URL_VARIABLE),
     reason=f"no PostgreSQL server: set {URL_VARIABLE} (eval the output of scripts/postgres start)",
 )
-needs_restartable_server = pytest.mark.skipif(
-    not (
-        os.environ.get(URL_VARIABLE)
-        and os.environ.get(DATA_VARIABLE)
-        and os.environ.get(BIN_VARIABLE)
-    ),
-    reason=f"restarting the server needs {URL_VARIABLE}, {DATA_VARIABLE} and {BIN_VARIABLE}",
+
+
+def why_no_own_server() -> str | None:
+    """Why this machine cannot start a server of its own, or None when it can."""
+    if not glob.glob("/usr/lib/postgresql/*/bin/initdb"):
+        return "no PostgreSQL server binaries (install Debian's postgresql package)"
+    if not hasattr(os, "geteuid"):
+        return "a server of its own needs a Unix system"
+    if os.geteuid() != 0 and pwd.getpwuid(os.geteuid()).pw_name != "postgres":
+        return "initdb runs as the postgres user: run the tests as root or as postgres"
+    return None
+
+
+needs_own_server = pytest.mark.skipif(
+    why_no_own_server() is not None, reason=f"a server of its own: {why_no_own_server()}"
 )
 
 _RUN = f"t{secrets.token_hex(4)}"

@@ -1,22 +1,71 @@
 """A crash of the PostgreSQL server, and its restart, in the middle of acknowledged increments.
 
-Stopping and restarting the server needs STATEGEN_TEST_POSTGRES_DATA (its data directory) and
-STATEGEN_TEST_POSTGRES_BIN (the directory of pg_ctl), which `scripts/postgres start` exports.
+The crash is of a server of the test's own (`scripts/postgres start` in a temp directory),
+never of the one the other tests share: they keep running beside it, on every worker.
 """
 
 import os
 import shlex
+import shutil
 import subprocess
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
-from _database import BIN_VARIABLE, DATA_VARIABLE, counter_store
+from _database import BIN_VARIABLE, DATA_VARIABLE, URL_VARIABLE, counter_store
 from _procs import Counter, context
 from batch_state.errors import StateCommitUnknownError, StateUnavailableError
+
+#: Makes, starts, stops and deletes a throwaway cluster (Debian's server binaries).
+SERVER_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "postgres"
+
+
+@contextmanager
+def own_server() -> Iterator[None]:
+    """A new cluster for the block, named by STATEGEN_TEST_POSTGRES_* meanwhile (processes
+    started in the block inherit them); stopped and deleted after it."""
+    parent = Path(tempfile.mkdtemp(prefix="stategen-pg-"))
+    parent.chmod(0o755)  # the postgres user must reach the cluster inside
+    directory = parent / "pg"
+    try:
+        started = subprocess.run(
+            ["bash", str(SERVER_SCRIPT), "start", str(directory)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        if started.returncode != 0:
+            raise AssertionError(f"could not start a server of its own: {started.stderr[-2000:]}")
+        exports = dict(
+            shlex.split(line)[1].split("=", 1)
+            for line in started.stdout.splitlines()
+            if line.startswith("export ")
+        )
+        wanted = (URL_VARIABLE, DATA_VARIABLE, BIN_VARIABLE)
+        saved = {name: os.environ.get(name) for name in wanted}
+        os.environ.update({name: exports[name] for name in wanted})
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    finally:
+        subprocess.run(
+            ["bash", str(SERVER_SCRIPT), "stop", str(directory)],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        shutil.rmtree(parent, ignore_errors=True)
 
 
 def _pg_ctl(*arguments: str) -> None:
@@ -123,8 +172,16 @@ def judge(lines: list[str], final: int) -> Restarted:
 def crash_during_increments(
     table: str, log: Path, *, before: int, after: int, early: bool = False
 ) -> Restarted:
-    """Stop the server with `pg_ctl stop -m immediate` once `before` increments are
-    acknowledged, start it again, and stop the writer `after` acknowledgements later."""
+    """On a server of its own, stop the server with `pg_ctl stop -m immediate` once `before`
+    increments are acknowledged, start it again, and stop the writer `after`
+    acknowledgements later."""
+    with own_server():
+        return _crash_during_increments(table, log, before=before, after=after, early=early)
+
+
+def _crash_during_increments(
+    table: str, log: Path, *, before: int, after: int, early: bool
+) -> Restarted:
     ctx = context()
     stop = ctx.Event()
     writer = ctx.Process(target=_keep_incrementing, args=(table, str(log), stop, early))

@@ -37,9 +37,6 @@ from batch_state.errors import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
-
 _PASSWORDS = st.builds(
     lambda middle: f"Zx{middle}Qv",
     st.text(alphabet=st.sampled_from(list(":/?#[]@!$&'()*+,;=% \"\\éa0")), min_size=1),

@@ -19,7 +19,7 @@ from _database import (
     fresh_table,
     kill_inside_transaction,
     migrate_concurrently,
-    needs_restartable_server,
+    needs_own_server,
     needs_server,
     old_store,
     sql,
@@ -47,9 +47,6 @@ from batch_state.errors import (
     StateUnavailableError,
     StateVersionError,
 )
-
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = pytest.mark.xdist_group("postgres")
 
 SOURCE = str(Path(batch_state.__file__).resolve().parents[1])
 PACKAGE = batch_state.__name__
@@ -334,14 +331,14 @@ def test_copy_keeps_an_older_version() -> None:
     assert target.load() == Counter(count=7)
 
 
-@needs_restartable_server
+@needs_own_server
 def test_acknowledged_increments_survive_a_crash_restart(tmp_path: Path) -> None:
     report = crash_during_increments(fresh_table(), tmp_path / "log", before=30, after=30)
     assert report.down_errors > 0, report  # the server was really down during writes
     assert report.failures == 0, report
 
 
-@needs_restartable_server
+@needs_own_server
 def test_positive_control_early_acknowledgements_are_lost_in_a_crash(tmp_path: Path) -> None:
     report = crash_during_increments(fresh_table(), tmp_path / "log", before=3, after=3, early=True)
     assert report.lost > 0, report

@@ -10,8 +10,7 @@ from _procs import Counter
 from batch_state import BatchState, BatchStateManager
 from batch_state.errors import StateConfigError, StateValidationError
 
-# One worker runs every test that uses the PostgreSQL server: some of them restart it.
-pytestmark = [needs_server, pytest.mark.xdist_group("postgres")]
+pytestmark = needs_server
 
 
 def _premade(table: str, generation: str) -> None:
