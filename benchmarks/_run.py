@@ -16,6 +16,7 @@ from . import _generator
 from ._contenders import Contender, Document, FloorLocked, Guarantee, durable_write
 from ._contention import Contention, contend
 from ._evolution import Pair, bump_time, check_time, update_vs_copier
+from ._imports import ImportCost, import_cost
 from ._journal import JournalConfig, JournalResults, run_journal
 from ._machine import describe
 from ._payload import KB, MB, sized_batch_state
@@ -53,6 +54,7 @@ class Config:
     strace_saves: int
     contention_repeat: int  # runs each of stategen and of floor + filelock, alternating
     help_repeat: int
+    import_repeat: int  # fresh interpreters importing json, then the library, in turns
     new_repeat: int
     journal: JournalConfig
     postgres_seconds: float  # each throughput run of the PostgreSQL figures
@@ -73,6 +75,7 @@ class Config:
             strace_saves=20,
             contention_repeat=5,
             help_repeat=10,
+            import_repeat=41,
             new_repeat=5,
             journal=JournalConfig.full(),
             postgres_seconds=3.0,
@@ -94,6 +97,7 @@ class Config:
             strace_saves=3,
             contention_repeat=1,
             help_repeat=3,
+            import_repeat=5,
             new_repeat=1,
             journal=JournalConfig.quick(),
             postgres_seconds=0.5,
@@ -143,6 +147,7 @@ class Results:
     journal: JournalResults | None = None
     postgres: PostgresResults | None = None
     startup: Summary | None = None
+    imports: ImportCost | str = "not run"
     help: Summary | str = "not run"
     new: _generator.NewVsCopier | str = "not run"
     more_commands: dict[str, Pair | str] = field(default_factory=dict)
@@ -159,6 +164,9 @@ def run(config: Config, temp_parent: Path | None, log: Callable[[str], None]) ->
         ours = _generate(root / "project", results, log)
         _state_manager(config, root, ours, results, log)
         if ours is not None:
+            log("import cost")
+            src, package = ours
+            results.imports = _attempt(lambda: import_cost(src, package, config.import_repeat))
             results.journal = _journal(config, root / "journal", ours, log)
             results.postgres = _postgres(config, root / "postgres", ours, log)
         _generator_figures(config, results, log)
