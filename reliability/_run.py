@@ -44,6 +44,7 @@ class Suite:
     tests: tuple[str, ...]
     cwd: Path
     where: str  # prefix of its test ids on the page, so the suites cannot be confused
+    parallel: bool = True  # one pytest worker per core (pytest-xdist), as `scripts/test` runs
 
 
 def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
@@ -62,7 +63,10 @@ def run_all(work: Path, *, heavy: bool, log: Log) -> Results:
     if generated.status == 0:
         # The generated library needs only filelock, which this environment has: no install.
         path = os.pathsep.join(filter(None, [str(project / "src"), env.get("PYTHONPATH")]))
-        suite = Suite(f"{PROJECT}'s own tests", "generated", ("tests",), project, f"{PROJECT}/")
+        # A few seconds of tests, in an environment that need not have pytest-xdist.
+        suite = Suite(
+            f"{PROJECT}'s own tests", "generated", ("tests",), project, f"{PROJECT}/", False
+        )
         server = server_environment(env)  # its PostgreSQL tests run when this run has a server
         _run_suite(results, suite, {**env, **server, "PYTHONPATH": path}, work, log)
     else:
@@ -101,6 +105,9 @@ def _run_suite(results: Results, suite: Suite, env: dict[str, str], work: Path, 
         # pytest's temp files in the work directory: kept with --keep, gone otherwise.
         f"--basetemp={work / ('tmp-' + suite.key)}",
     ]
+    if suite.parallel:
+        # Checks record their rows with one append each, so workers never interleave them.
+        command += ["-n", os.environ.get("PYTEST_WORKERS", "auto")]
     log(f"running {suite.name}")
     finished = run(command, cwd=suite.cwd, env=env, log=work / f"{suite.key}.log")
     recorded, _ = read_evidence(evidence, start=before, where=suite.where)
