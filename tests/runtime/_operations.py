@@ -18,6 +18,7 @@ from batch_state import (
     BatchState,
     BatchStateManager,
 )
+from batch_state._runtime.engines.files.fs.holder import RECORD_SIZE
 from batch_state.errors import StateError
 
 #: name -> the call; what `operations(path)` returns.
@@ -102,7 +103,11 @@ def refusals(
 
 
 def snapshot(root: Path) -> Snapshot:
-    """Everything below `root`: files with their bytes, links with their targets, the rest."""
+    """Everything below `root`: files with their bytes, links with their targets, the rest.
+
+    A lock file's holder record is left out: every taker of the lock, refused or not,
+    writes who it is there (see `fs.holder`).
+    """
     found: Snapshot = {}
     for path in sorted(root.rglob("*")):
         mode = path.lstat().st_mode
@@ -110,7 +115,8 @@ def snapshot(root: Path) -> Snapshot:
         if stat.S_ISLNK(mode):
             found[key] = ("link", os.readlink(path))
         elif stat.S_ISREG(mode):
-            found[key] = ("file", path.read_bytes())
+            data = path.read_bytes()
+            found[key] = ("file", data[RECORD_SIZE:] if key.endswith(".lock") else data)
         else:
             found[key] = (stat.filemode(mode)[0], b"")
     return found

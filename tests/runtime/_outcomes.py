@@ -32,8 +32,11 @@ STEPS = (*JOURNAL_STEPS, "close", "open", "fstat", "lstat")
 # A journal sync that fails under a reader ------------------------------------------------
 
 
-def _one_step_append(journal: JournalFile, offset: int, record: bytes) -> None:
-    """The append as it was: the record written whole, synced, erased if the sync failed."""
+def _one_step_append(
+    journal: JournalFile, offset: int, record: bytes, *, sync: bool = True
+) -> None:
+    """The append as it was: the record written whole, synced, erased if the sync failed
+    (always synced: the tests that use it run at the full durability level)."""
     _fileio.write_at(journal.fd, offset, record)
     try:
         _fileio.flush_data(journal.fd)

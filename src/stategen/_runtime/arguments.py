@@ -66,6 +66,19 @@ def max_bytes(limit: object) -> int:
 _LARGEST = 2**62  # far more than any disk holds, and an offset every system call takes
 
 
+#: What a manager's `durability=` may be: each acknowledged change survives a power loss
+#: ("full"), or only a crash of the process ("normal": journal appends are not synced).
+DURABILITIES = ("full", "normal")
+
+
+def durability(level: object) -> str:
+    """`level` if it is one of `DURABILITIES`."""
+    if not isinstance(level, str) or level not in DURABILITIES:
+        choices = " or ".join(f'"{choice}"' for choice in DURABILITIES)
+        raise StateConfigError("durability", f"expected {choices}, got {level!r:.40}")
+    return level
+
+
 def switch(name: str, value: object) -> bool:
     """`value` if it is a bool: a truthy string or number is more likely a mistake."""
     if not isinstance(value, bool):

@@ -31,11 +31,17 @@ class Opened:
 
 
 def open_engine(
-    location: object, *, journal: bool, key: str | None, table: str | None, max_bytes: int
+    location: object,
+    *,
+    journal: bool,
+    key: str | None,
+    table: str | None,
+    max_bytes: int,
+    durability: str = "full",
 ) -> Opened:
     """The engine of the state at `location`, a path or a URL; StateConfigError if the
     options do not fit that kind of location. A file engine reads no state file of more
-    than `max_bytes` bytes."""
+    than `max_bytes` bytes; `durability` is one of `arguments.DURABILITIES`."""
     if is_database(location):
         assert isinstance(location, str)  # is_database() checked it
         if journal:
@@ -63,7 +69,7 @@ def open_engine(
             key=DEFAULT_KEY if key is None else key,
             table=DEFAULT_TABLE if table is None else table,
         )
-        return Opened(PostgresEngine(place), None, place.name)
+        return Opened(PostgresEngine(place, durability=durability), None, place.name)
     for name, value in (("key", key), ("table", table)):
         if value is not None:
             raise StateConfigError(
@@ -74,7 +80,8 @@ def open_engine(
     from .engines.files.engine import FileEngine
 
     path = _arguments.absolute_path(location)
-    return Opened(FileEngine(path, journal=journal, max_bytes=max_bytes), path, str(path))
+    engine = FileEngine(path, journal=journal, max_bytes=max_bytes, durability=durability)
+    return Opened(engine, path, str(path))
 
 
 def is_database(location: object) -> bool:

@@ -1,4 +1,4 @@
-"""`python -m <package>`: show, verify, compact, recover, copy a state; selftest a directory.
+"""`python -m <package>`: show, verify, compact, recover, copy, delete a state; `selftest`.
 
 Each command names the state by its location: a file path, or a PostgreSQL URL that may end
 in `#KEY` to name the state's key (else "default"). `open_state` turns a location into a
@@ -41,6 +41,10 @@ class Problem(Exception):
     """What `verify` found wrong: the command ran, and its answer is no (exit code 1)."""
 
 
+class Usage(Exception):
+    """The command cannot run as called, and says what to add (exit code 2)."""
+
+
 def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str) -> int:
     """Run one command; the exit code."""
     parser = _parser(prog)
@@ -50,7 +54,9 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
         if args.run is _selftest.run:  # a directory to test, not a state
             verdict: int = _selftest.run(manager_class, args.directory, out, prog=prog)
             return verdict
-        if args.run is copy:
+        if args.run is delete:
+            delete(open_state(manager_class, args.location), out, yes=args.yes)
+        elif args.run is copy:
             source = open_state(manager_class, args.source)
             copy(source, open_state(manager_class, args.destination), out, replace=args.replace)
         else:
@@ -60,6 +66,9 @@ def main(manager_class: Opener, argv: Sequence[str] | None = None, *, prog: str)
     except Problem as problem:
         _say(prog, str(problem))
         return 1
+    except Usage as problem:
+        _say(prog, str(problem))
+        return 2
     except StateError as error:
         _say(prog, str(error))
         return 1 if isinstance(error, _SYSTEM) else 2
@@ -87,7 +96,11 @@ def open_state(manager_class: Opener, location: str) -> Manager:
 
 
 def show(manager: Manager, out: TextIO) -> None:
-    """Print the state as JSON, as the program sees it: the journal applied, migrated."""
+    """Print the state as JSON, as the program sees it: the journal applied, migrated.
+
+    Then, on stderr (stdout stays JSON that a program can read), who holds the lock: "lock:
+    free", "lock: held by pid ... on host ... (command) since ..." or "lock: unknown: why".
+    """
     state = manager.load()
     document = {"version": manager.schema_version, **encode(state)}
     text = json.dumps(document, ensure_ascii=False, indent=2)
@@ -96,6 +109,10 @@ def show(manager: Manager, out: TextIO) -> None:
     except (UnicodeEncodeError, LookupError):  # a lone surrogate, or a narrow terminal
         text = json.dumps(document, indent=2)  # the same JSON, every such character escaped
     out.write(text + "\n")
+    lock = manager.describe_lock()
+    if lock is not None:
+        out.flush()  # the state first, where both go to one terminal
+        sys.stderr.write(f"lock: {shown(lock, 1000)}\n")
 
 
 def verify(manager: Manager, out: TextIO) -> None:
@@ -141,6 +158,31 @@ def copy(source: Manager, destination: Manager, out: TextIO, *, replace: bool) -
     )
 
 
+def delete(manager: Manager, out: TextIO, *, yes: bool) -> None:
+    """Delete a state and everything kept of it: its journal, backups and damaged copies.
+
+    Unless `yes`, it lists what goes and asks on the terminal first; without one to ask on,
+    it refuses. Nothing to delete is StateNotFoundError (exit code 2), raised by `delete()`.
+    """
+    kept = manager.sidecars()
+    where = shown(manager.location)
+    what = "history row" if is_database(manager.location) else "sidecar file"
+    what = f"{len(kept)} {what}{'' if len(kept) == 1 else 's'}"
+    if not yes and (kept or manager.exists()):
+        if sys.stdin is None or not sys.stdin.isatty():
+            raise Usage(
+                f"{where}: not deleted: there is no terminal to ask on; "
+                "pass --yes to delete without being asked"
+            )
+        listing = "".join(f"  {shown(name)}\n" for name in kept)
+        sys.stderr.write(f"{listing}delete {where} and its {what}? [y/N] ")
+        sys.stderr.flush()
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            raise Problem(f"{where}: not deleted")
+    manager.delete()
+    out.write(f"deleted {where} and its {what}\n")
+
+
 #: Each command, by name; its docstring's first line is its help.
 COMMANDS: dict[str, Callable[[Manager, TextIO], None]] = {
     "show": show,
@@ -169,6 +211,13 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         "--replace", action="store_true", help="overwrite a state at DST (kept as its backup)"
     )
     command.set_defaults(run=copy)
+    summary = (delete.__doc__ or "").split("\n")[0]
+    command = commands.add_parser("delete", help=summary, description=summary)
+    command.add_argument("location", metavar="LOCATION", help=where)
+    command.add_argument(
+        "-y", "--yes", action="store_true", help="delete without asking (needed without a terminal)"
+    )
+    command.set_defaults(run=delete)
     summary = (_selftest.run.__doc__ or "").split("\n")[0]
     command = commands.add_parser("selftest", help=summary, description=summary)
     command.add_argument(

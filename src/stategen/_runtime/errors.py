@@ -7,7 +7,10 @@ raw error would have been: `except PermissionError` catches a StateWriteError fo
 import errno
 import os
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .lockholder import LockHolder
 
 #: At most this many characters of one text a caller gave (a path, a field, a key) in a
 #: message, and of a whole message: the middle of a longer one is left out.
@@ -170,18 +173,28 @@ class StateVersionError(StateError):
 
 
 class StateLockTimeout(StateError, TimeoutError):
-    """Another thread or process held the lock on `path` for longer than `timeout` seconds."""
+    """Another thread or process held the lock on `path` for longer than `timeout` seconds:
+    `holder` (a `lockholder.LockHolder`: pid, host, command, since), or None and
+    `holder_unknown` says why it could not be told (the constructor takes either as `holder`)."""
 
     def __init__(
-        self, path: os.PathLike[str] | str, lock_path: os.PathLike[str] | str, timeout: float
+        self,
+        path: os.PathLike[str] | str,
+        lock_path: os.PathLike[str] | str,
+        timeout: float,
+        holder: "LockHolder | str | None" = None,
     ) -> None:
+        who = "another thread or process is holding it"
+        if isinstance(holder, str):
+            who += f" (holder unknown: {shown(holder)})"
+        elif holder is not None:
+            who = f"the lock is held by {holder.describe()}"
         super().__init__(
-            f"{shown(path)}: could not take the lock {shown(lock_path)} within {timeout:g} s; "
-            "another thread or process is holding it"
+            f"{shown(path)}: could not take the lock {shown(lock_path)} within {timeout:g} s; {who}"
         )
-        self.path = path
-        self.lock_path = lock_path
-        self.timeout = timeout
+        self.path, self.lock_path, self.timeout = path, lock_path, timeout
+        self.holder = None if isinstance(holder, str) else holder
+        self.holder_unknown = holder if isinstance(holder, str) else None
 
 
 class _Refused(_FromTheSystem):

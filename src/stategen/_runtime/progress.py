@@ -8,6 +8,7 @@ follow cheaply (the item list itself edited) makes it index the state again.
 """
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .codec.conversion import describe
@@ -49,34 +50,59 @@ class Progress:
 
     def completing(self, stored: Stored, item: str) -> list[Op]:
         """The operations that record `item` as completed and no longer failed."""
-        self._follow(stored)
-        self._check(item)
-        ops: list[Op] = []
-        if not self._completed[item]:
-            ops.append({"op": "add", "path": pointer(self._completed_pointer, "-"), "value": item})
-        if self._failed[item]:
-            ops.append({"op": "remove", "path": self._failed_item_path(stored, item)})
-        return ops
+        return self.completing_many(stored, [item])
 
     def failing(self, stored: Stored, item: str, error: str) -> list[Op]:
         """The operations that record `item` as failed (with `error`) and not completed."""
+        return self.failing_many(stored, [(item, error)])
+
+    def completing_many(self, stored: Stored, items: Iterable[str]) -> list[Op]:
+        """The operations that record each of `items` as completed and no longer failed.
+
+        Every item is checked before any operation is made: a bad one raises, for all.
+        """
         self._follow(stored)
-        self._check(item)
-        _, completed, failed = self._names
-        ops: list[Op] = []
-        if self._completed[item]:
-            # Rare (an item done before fails now), and the one place that scans a list:
-            # JSON Patch removes from an array by index.
-            index = stored.fields[completed].index(item)
-            ops.append({"op": "remove", "path": pointer(self._completed_pointer, index)})
+        if isinstance(items, str | bytes):
+            raise StateValidationError(self._names[0], f"expected items, got {describe(items)}")
+        chosen = list(dict.fromkeys(self._checked(item) for item in items))
+        end = pointer(self._completed_pointer, "-")
+        ops: list[Op] = [
+            {"op": "add", "path": end, "value": item}
+            for item in chosen
+            if not self._completed[item]
+        ]
+        failed = [item for item in chosen if self._failed[item]]
         if self._failed_is_dict:
-            if not isinstance(error, str):
-                raise StateValidationError(
-                    f"{failed}[{item!r}]", f"expected a string, got {describe(error)}"
-                )
-            ops.append({"op": "add", "path": pointer(self._failed_pointer, item), "value": error})
-        elif not self._failed[item]:
-            ops.append({"op": "add", "path": pointer(self._failed_pointer, "-"), "value": item})
+            ops += [{"op": "remove", "path": pointer(self._failed_pointer, i)} for i in failed]
+        else:
+            ops += self._removals(stored, self._names[2], self._failed_pointer, failed)
+        return ops
+
+    def failing_many(
+        self, stored: Stored, failures: Mapping[str, str] | Iterable[tuple[str, str]]
+    ) -> list[Op]:
+        """The operations that record each item of `failures` as failed (with its error
+        text) and not completed: a mapping of item to error, or (item, error) pairs, of
+        which the last error of an item counts.
+
+        Every item and error is checked before any operation is made: a bad one raises.
+        """
+        self._follow(stored)
+        errors = self._failures(failures)
+        completed = [item for item in errors if self._completed[item]]
+        ops = self._removals(stored, self._names[1], self._completed_pointer, completed)
+        if self._failed_is_dict:
+            ops += [
+                {"op": "add", "path": pointer(self._failed_pointer, item), "value": error}
+                for item, error in errors.items()
+            ]
+        else:
+            end = pointer(self._failed_pointer, "-")
+            ops += [
+                {"op": "add", "path": end, "value": item}
+                for item in errors
+                if not self._failed[item]
+            ]
         return ops
 
     # Keeping in step --------------------------------------------------------------------
@@ -124,14 +150,56 @@ class Progress:
     def _done(self, item: str) -> bool:
         return self._completed[item] > 0 or self._failed[item] > 0
 
-    def _check(self, item: object) -> None:
+    def _checked(self, item: object) -> str:
+        """`item`, when it is one of the items; else StateValidationError."""
         if not isinstance(item, str) or item not in self._items:
             items = self._names[0]
             shown = repr(item[:60]) if isinstance(item, str) else describe(item)
             raise StateValidationError(items, f"{shown} is not in {items}")
+        return item
 
-    def _failed_item_path(self, stored: Stored, item: str) -> str:
+    def _failures(self, failures: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Each failed item and its error text, checked, in the order given."""
         failed = self._names[2]
-        if self._failed_is_dict:
-            return pointer(self._failed_pointer, item)
-        return pointer(self._failed_pointer, stored.fields[failed].index(item))
+        pairs = failures.items() if isinstance(failures, Mapping) else failures
+        if isinstance(pairs, str | bytes):
+            raise StateValidationError(
+                failed, f"expected (item, error) pairs, got {describe(pairs)}"
+            )
+        errors: dict[str, str] = {}
+        for pair in pairs:
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise StateValidationError(
+                    failed, f"expected an (item, error) pair, got {describe(pair)}"
+                )
+            item, error = self._checked(pair[0]), pair[1]
+            if self._failed_is_dict and not isinstance(error, str):
+                raise StateValidationError(
+                    f"{failed}[{item!r}]", f"expected a string, got {describe(error)}"
+                )
+            errors[item] = error
+        return errors
+
+    def _removals(self, stored: Stored, name: str, where: str, items: list[str]) -> list[Op]:
+        """The operations that remove the first of each of `items` from the list field
+        `name` (at the pointer `where`): from the last index to the first, so that each
+        index is still right when its turn comes.
+
+        The one place that scans a list (JSON Patch removes from an array by index), and
+        rare: an item done before that fails now, or failed before and is completed now.
+        """
+        if not items:
+            return []
+        values: list[str] = stored.fields[name]
+        if len(items) == 1:
+            indexes = [values.index(items[0])]
+        else:
+            wanted, indexes = set(items), []
+            for index, value in enumerate(values):
+                if value in wanted:
+                    wanted.discard(value)
+                    indexes.append(index)
+        return [
+            {"op": "remove", "path": pointer(where, index)}
+            for index in sorted(indexes, reverse=True)
+        ]

@@ -6,13 +6,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
-from .errors import StateError, StateNotFoundError
+from .errors import (
+    StateCorruptError,
+    StateError,
+    StateMigrationError,
+    StateNotFoundError,
+    StateReadError,
+)
 from .storage import Salvage, Session, Stored
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 T = TypeVar("T")
+
+#: What a state that cannot be used raises: `recover()` falls back on the backup for these.
+DAMAGE = (StateCorruptError, StateNotFoundError, StateMigrationError, StateReadError)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ The contract, for every engine:
   state is what it was, and the engine's error says what happened.
 - **A replaced generation is kept** as the policy judged it (`Previous`): a good one as the
   backup that `backup()` returns, a damaged one aside, never destroyed.
+- **A delete is whole or not at all**, as a reader sees it (`Session.delete`): the older
+  generations go before the current state does, so a crash midway never leaves an older
+  one to load or recover in its place.
 - **Errors** are the library's own (`errors.py`): StateNotFoundError, StateCorruptError
   (the stored bytes are damaged), StateReadError / StateWriteError (the system refused,
   also the OSError of its errno), StateLockTimeout, StateUnsafePathError,
@@ -159,6 +162,16 @@ class Session(ABC):
     def tidy(self) -> int:
         """Remove what crashed writers left behind (temp files); how many were removed."""
 
+    @abstractmethod
+    def delete(self) -> bool:
+        """Remove the state and every generation kept of it (backups, states kept aside),
+        durably: afterwards nothing of it loads or recovers, and a later write starts afresh.
+
+        A crash midway leaves the current state whole or gone, never an older generation in
+        its place. Returns whether there was anything to remove. Something the engine must not
+        touch raises (StateUnsafePathError) before anything is removed.
+        """
+
 
 class Engine(ABC):
     """Where one state lives, and how to read and change it."""
@@ -183,6 +196,18 @@ class Engine(ABC):
     def sidecar_path(self, suffix: str) -> Path | None:
         """The file `<state file><suffix>` kept beside the state (the state file itself for
         ""); None for an engine that keeps no files."""
+        return None
+
+    @abstractmethod
+    def sidecars(self) -> list[str]:
+        """What `Session.delete` would remove besides the state itself, as it is now (read
+        without the lock), one entry each for a message: the files kept beside a state file,
+        or the history rows of a database's state."""
+
+    def describe_lock(self) -> str | None:
+        """Who holds the lock now, in one line: "free", "held by ..." (pid, host, command,
+        since), or "unknown: why"; None for an engine that cannot tell. Takes the lock for no
+        longer than one try that does not wait (`python -m <package> show` prints it)."""
         return None
 
     @abstractmethod

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from . import arguments as _arguments
 from .backend import open_engine
@@ -31,7 +31,8 @@ from .errors import (
 from .jsontext import short as _short
 from .migrate import Step, check_chain, rejected, upgrade
 from .patch import Op
-from .recovery import Recovery, backup_of, salvaged
+from .recovery import DAMAGE, Recovery, backup_of, salvaged
+from .removal import Removal
 from .storage import DAMAGED, GOOD, Previous, Session, Stored
 
 if TYPE_CHECKING:
@@ -41,11 +42,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-#: What a state that cannot be used raises: `recover()` falls back on the backup for these.
-_DAMAGE = (StateCorruptError, StateNotFoundError, StateMigrationError, StateReadError)
-
-
-class StateStore(Generic[T]):
+class StateStore(Removal, Generic[T]):
     """One `state_type` dataclass kept in the JSON file at `path`, or in a PostgreSQL row.
 
     `path` may instead be a `postgresql://` URL: the state is then the row `key` (default
@@ -72,6 +69,7 @@ class StateStore(Generic[T]):
         key: str | None = None,
         table: str | None = None,
         max_bytes: int = _arguments.MAX_BYTES,
+        durability: Literal["full", "normal"] = "full",
     ) -> None:
         self.state_type = state_type
         self.schema_version = schema_version
@@ -79,6 +77,8 @@ class StateStore(Generic[T]):
         self.journal = _arguments.switch("journal", journal)
         #: The largest state file it reads (checked before reading): StateReadError (EFBIG).
         self.max_bytes = _arguments.max_bytes(max_bytes)
+        #: What an acknowledged change survives: "full", a power loss; "normal", a crash.
+        self.durability = _arguments.durability(durability)
         #: What the last `recover()` did, and what it dropped (None before the first).
         self.last_recovery: Recovery | None = None
         self._steps = tuple(steps)
@@ -87,7 +87,12 @@ class StateStore(Generic[T]):
         # A path is made absolute, not resolved: links are followed (or refused) at each
         # operation, since one can be planted at any time, and a later chdir cannot move it.
         opened = open_engine(
-            path, journal=self.journal, key=key, table=table, max_bytes=self.max_bytes
+            path,
+            journal=self.journal,
+            key=key,
+            table=table,
+            max_bytes=self.max_bytes,
+            durability=self.durability,
         )
         self._engine = opened.engine
         #: The state's name in errors and messages: its file, or its URL (no password) and key.
@@ -199,7 +204,7 @@ class StateStore(Generic[T]):
                     state = self._decode(stored, self._where)
                     self.last_recovery = Recovery(self.location, "current")
                     return state
-            except _DAMAGE as error:
+            except DAMAGE as error:
                 damage = str(getattr(error, "reason", None) or error)
             report = Recovery(self.location, "salvaged", damage)
             if damage:
@@ -236,6 +241,11 @@ class StateStore(Generic[T]):
         """How the state is stored now, in one line: its schema version, and the files."""
         with self._engine.view(exact=True) as stored:
             return f"schema version {self._version_of(stored)}; {self._engine.describe()}"
+
+    def describe_lock(self) -> str | None:
+        """Who holds the state's lock now, in one line: "free", "held by pid ... on host ...
+        (command) since ...", or "unknown: why"; None where the engine cannot tell."""
+        return self._engine.describe_lock()
 
     def export(self) -> tuple[str, dict[str, Any]]:
         """The state exactly as stored: the schema version it was written at, and its fields

@@ -23,12 +23,15 @@ from .state import StateFiles
 
 class FileEngine(Engine):
     """The state kept at `path`; `journal`: write changes as journal records; `max_bytes`:
-    the largest snapshot it reads."""
+    the largest snapshot it reads; `durability` "normal": do not sync journal appends."""
 
-    def __init__(self, path: Path, *, journal: bool, max_bytes: int) -> None:
+    def __init__(
+        self, path: Path, *, journal: bool, max_bytes: int, durability: str = "full"
+    ) -> None:
         self.path = path
         self.journal = journal
         self.files = StateFiles(path, journal=journal, max_bytes=max_bytes)
+        self.files.sync_appends = durability == "full"
 
     @property
     def _cache(self) -> Cache | None:
@@ -49,8 +52,14 @@ class FileEngine(Engine):
         with self.files.locked(timeout) as held:
             yield FileSession(self.files, held)
 
+    def sidecars(self) -> list[str]:
+        return self.files.sidecars()
+
     def describe(self) -> str:
         return self.files.describe()
+
+    def describe_lock(self) -> str:
+        return self.files.describe_lock()
 
     def backup_name(self) -> Path:
         return self.sidecar_path(".bak")
@@ -133,3 +142,6 @@ class FileSession(Session):
 
     def tidy(self) -> int:
         return self._files.tidy(self._held)
+
+    def delete(self) -> bool:
+        return self._files.delete(self._held)

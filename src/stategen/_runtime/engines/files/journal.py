@@ -158,9 +158,10 @@ class JournalFile:
         """The bytes from `offset` that a warm reader looks at first."""
         return read_at(self.fd, offset, _WINDOW)
 
-    def append(self, offset: int, record: bytes) -> None:
+    def append(self, offset: int, record: bytes, *, sync: bool = True) -> None:
         """Write `record` at `offset` and sync it: durable, and seen by readers, when this
-        returns.
+        returns. Without `sync` the same writes, unsynced: seen by readers, and kept by the
+        system if the process dies, but not necessarily through a power loss.
 
         Two steps, each synced (see `records`): the record pending (its CRC inverted), which
         no reader takes, then its commit mark. A failure before the mark is written leaves
@@ -170,12 +171,15 @@ class JournalFile:
         """
         write_at(self.fd, offset, _records.pending(record))
         try:
-            flush_data(self.fd)
+            if sync:
+                flush_data(self.fd)
             write_at(self.fd, offset, _records.mark(record))  # the commit point
         except BaseException:
             with contextlib.suppress(OSError):
                 write_at(self.fd, offset, bytes(len(record)))
             raise
+        if not sync:
+            return
         try:
             flush_data(self.fd)
         except OSError as error:

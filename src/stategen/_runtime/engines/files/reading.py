@@ -64,15 +64,16 @@ class Sidecars:
 
 class Held:
     """Where a session works: the directory held open, the file's name in it, the names
-    beside it, and the session's temp files."""
+    beside it, and the session's temp files; `deleted`: the session deleted the state."""
 
-    __slots__ = ("directory", "name", "names", "temps")
+    __slots__ = ("deleted", "directory", "name", "names", "temps")
 
     def __init__(self, directory: Directory, name: str, names: Sidecars, temps: Temps) -> None:
         self.directory = directory
         self.name = name
         self.names = names
         self.temps = temps
+        self.deleted = False
 
 
 class Reader:

@@ -17,7 +17,9 @@ from typing import Any
 
 from ... import patch as _patch
 from ...errors import StateCorruptError, StateError, StateValidationError, StateWriteError
+from ...lockholder import FREE, unknown
 from ...storage import GOOD, Previous, Stored
+from . import deletion as _deletion
 from . import document as _document
 from . import journal as _journal
 from . import records as _records
@@ -25,7 +27,7 @@ from . import snapshot as _snapshot
 from .cache import HOLD, Cache
 from .failing import refused
 from .fs.atomic import Unconfirmed
-from .fs.lock import StateLock, lock_for
+from .fs.lock import StateLock, lock_for, probe, remove_held
 from .fs.regular import open_regular, refuse_unless_regular
 from .fs.temps import Temps, sweep
 from .journal import JournalFile
@@ -42,6 +44,9 @@ class StateFiles(Reader):
     """
 
     _lock: StateLock | None = None
+    #: Sync each journal record as it is appended (durability "full"); without it a record
+    #: survives a crash of the process, and a power loss only once a fold or save follows.
+    sync_appends = True
 
     @contextmanager
     def locked(self, timeout: float | None) -> Iterator[Held]:
@@ -58,13 +63,28 @@ class StateFiles(Reader):
                     temps.remove_leftovers(self.owners(directory, place.name))
                 except OSError as error:
                     refused(StateWriteError, self.path, error)
-                yield Held(directory, place.name, names, temps)
+                held = Held(directory, place.name, names, temps)
+                yield held
                 # Only after a success: a failed operation may have left a temp file it
                 # could not tell it made (an error reported after the work was done), and
                 # the next writer removes every name still listed. Tidying only, so it
                 # never fails the operation, whose outcome is settled.
                 with contextlib.suppress(OSError):
                     temps.done()
+                if held.deleted:
+                    # Last, and still held: a writer waiting on it finds its name gone once
+                    # it has it, and opens the name anew (Windows keeps an open file: it stays).
+                    remove_held(directory, names.lock, lock_fd)
+
+    def describe_lock(self) -> str:
+        """`Engine.describe_lock`: one try at the lock file that does not wait (see `probe`)."""
+        try:
+            with self.place(writing=False) as place:
+                if place.directory is None:
+                    return FREE  # no directory, so no lock file to hold
+                return probe(place.directory, self.names(place.directory, place.name).lock)
+        except StateError as error:
+            return unknown(str(error))
 
     def replace(
         self, held: Held, version: str, fields: dict[str, Any], previous: Previous
@@ -129,6 +149,28 @@ class StateFiles(Reader):
             owners = self.owners(held.directory, held.name)()
             return sweep(held.directory, held.temps.prefix, owners)
 
+    def delete(self, held: Held) -> bool:
+        """`Session.delete`, in the order `deletion` explains; the lock file goes when the
+        session ends (see `locked`)."""
+        with self.mutex, self.writing:
+            self.drop()  # from now on every read reads the files afresh
+            directory, name = held.directory, held.name
+            found = _deletion.doomed(directory, name, held.names.journal, held.temps.prefix)
+            owners = self.owners(directory, name)()
+            _deletion.remove(directory, found, self.path, owners, held.temps.prefix)
+            held.deleted = True
+            return found.found()
+
+    def sidecars(self) -> list[str]:
+        """`Engine.sidecars`: the files beside the state that a delete would remove now."""
+        with self.place(writing=False) as place, self.reading:
+            directory = place.directory
+            if directory is None:
+                return []
+            names = self.names(directory, place.name)
+            found = _deletion.doomed(directory, place.name, names.journal, names.temp_prefix)
+            return [directory.where(entry) for entry in found.sidecars()]
+
     # Writing ----------------------------------------------------------------------------
 
     def _appending(self, cache: Cache) -> bool:
@@ -149,7 +191,7 @@ class StateFiles(Reader):
         if cache.end + len(record) > journal.size:
             self._write_snapshot(held, cache.stored, GOOD)  # full: fold the change in
             return
-        journal.append(cache.end, record)
+        journal.append(cache.end, record, sync=self.sync_appends)
         cache.end += len(record)
         cache.sequence += 1
 

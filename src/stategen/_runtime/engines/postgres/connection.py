@@ -46,6 +46,8 @@ class Link:
         self.pid = os.getpid()
         self.timeout: float | None = None
         self._timeout_ms: int | None = None
+        #: The last lock timeout a statement raised here: its session asks who holds the row.
+        self.lock_timed_out: StateLockTimeout | None = None
 
     def usable(self) -> bool:
         connection = self.connection
@@ -101,6 +103,8 @@ class Link:
             return row
         except _module.Error as error:
             failure = _translated(place, error, self.timeout, committing, reading)
+            if isinstance(failure, StateLockTimeout):
+                self.lock_timed_out = failure
         # Raised outside the handler: psycopg's error (which may quote the URL, and holds
         # the connection with its password) is not even the new error's __context__.
         raise failure

@@ -18,11 +18,15 @@ from ...errors import (
     StateConfigError,
     StateCorruptError,
     StateDatabaseError,
+    StateError,
+    StateLockTimeout,
     StateNotFoundError,
     StateReentryError,
     StateValidationError,
 )
+from ...lockholder import unknown
 from ...storage import Engine, Previous, Salvage, Session, Stored
+from . import holder as _holder
 from .connection import Link, MissingTable, connection, held
 from .connection import _local as _local  # the per-thread pools: tests look into them
 from .statements import COLUMNS, HISTORY, SHAPE, Statements, misfits
@@ -32,10 +36,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(","
 
 
 class PostgresEngine(Engine):
-    """The state `place.key` in the database at `place.url`."""
+    """The state `place.key` in the database at `place.url`; `durability` "normal": commit
+    without waiting for the server's WAL flush (`synchronous_commit = off`)."""
 
-    def __init__(self, place: Place) -> None:
+    def __init__(self, place: Place, *, durability: str = "full") -> None:
         self.place = place
+        self._relaxed = durability == "normal"
         self._sql = Statements(place)
         self._made = False  # the tables are known to exist
         self._mutex = threading.RLock()  # guards _known between this engine's threads
@@ -84,15 +90,31 @@ class PostgresEngine(Engine):
                 session = PostgresSession(self, link, known)
                 link.run(place, b"BEGIN")
                 try:
+                    if self._relaxed:  # this transaction only: the connection is shared
+                        link.run(place, b"SET LOCAL synchronous_commit = off")
                     yield session
-                except BaseException:
+                except BaseException as error:
                     link.rollback()
+                    if isinstance(error, StateLockTimeout) and error is link.lock_timed_out:
+                        raise _holder.named(link, place, error) from None  # who holds the row
                     raise
                 link.commit(place)
                 with self._mutex:
                     self._known = session.known
         finally:
             holding.discard(me)
+
+    def sidecars(self) -> list[str]:
+        row = self._query(self._sql.history)
+        generations = (row[0] if row else None) or []
+        return [f"generation {number} in the table {self.place.history}" for number in generations]
+
+    def describe_lock(self) -> str:
+        try:
+            with connection(self.place) as link:
+                return _holder.describe(link, self.place)
+        except StateError as error:
+            return unknown(str(error))
 
     def describe(self) -> str:
         place = self.place
@@ -268,6 +290,18 @@ class PostgresSession(Session):
 
     def tidy(self) -> int:
         return 0  # the server rolled back what a crashed client left
+
+    def delete(self) -> bool:
+        engine, link, place = self._engine, self._link, self._place
+        self.known = None
+        parameters = {"key": place.key}
+        row = link.fetch(place, engine._sql.lock_for_delete, parameters)  # waits for writers
+        held = row is not None and bool(row[0])
+        if held:
+            link.run(place, engine._sql.empty, parameters)
+        dropped = link.fetch(place, engine._sql.drop_history, parameters)
+        engine._described = "deleted"
+        return held or bool(dropped and dropped[0])
 
 
 def _holding_nul(fields: dict[str, Any]) -> str | None:

@@ -6,6 +6,8 @@ marked good (the backup) or not (a damaged state kept aside), and trims that key
 to its newest `HISTORY` rows, all in one statement. Trimming is done at every `HISTORY`th
 generation only (a key keeps fewer than twice HISTORY rows): each write costs less. A row
 a migration replaced (`upgrade`) is never trimmed, as a file's `.v<version>.bak` is kept.
+A delete empties the key's row (its generation goes on counting) and drops its history, in
+one transaction.
 """
 
 from .connection import import_psycopg
@@ -57,6 +59,17 @@ _READ_GENERATION = "SELECT generation FROM {table} WHERE key = %(key)s"
 _EXISTS = "SELECT document IS NOT NULL FROM {table} WHERE key = %(key)s"
 _BACKUP = """\
 SELECT version, document FROM {history} WHERE key = %(key)s AND good ORDER BY id DESC LIMIT 1"""
+_LOCK_FOR_DELETE = "SELECT document IS NOT NULL FROM {table} WHERE key = %(key)s FOR UPDATE"
+#: A deleted state's row stays, emptied, so that its generation keeps counting: a client that
+#: holds the deleted state knows it by its generation, which must never name a later state.
+_EMPTY = """\
+UPDATE {table} SET document = NULL, version = NULL, generation = generation + 1,
+    updated_at = now()
+WHERE key = %(key)s"""
+_DROP_HISTORY = """\
+WITH dropped AS (DELETE FROM {history} WHERE key = %(key)s RETURNING 1)
+SELECT count(*) FROM dropped"""
+_HISTORY = "SELECT json_agg(generation ORDER BY id) FROM {history} WHERE key = %(key)s"
 #: The columns of the table named `%(table)s` (quoted, as to_regclass takes it), in one row:
 #: a JSON array of [name, type, NOT NULL].
 COLUMNS = b"""\
@@ -103,7 +116,11 @@ class Statements:
 
     __slots__ = (
         "backup",
+        "drop_history",
+        "empty",
         "exists",
+        "history",
+        "lock_for_delete",
         "lock_row",
         "placeholder",
         "read",
@@ -133,3 +150,7 @@ class Statements:
         self.read_generation = statement(_READ_GENERATION)
         self.exists = statement(_EXISTS)
         self.backup = statement(_BACKUP)
+        self.lock_for_delete = statement(_LOCK_FOR_DELETE)
+        self.empty = statement(_EMPTY)
+        self.drop_history = statement(_DROP_HISTORY)
+        self.history = statement(_HISTORY)

@@ -24,6 +24,8 @@ from ....errors import (
     StateUnsafePathError,
     StateWriteError,
 )
+from ....lockholder import FREE, LockHolder, held_by, unknown
+from . import holder as _holder
 from .directory import Directory
 from .trust import check_link, describe_owner, shared, stranger
 
@@ -46,6 +48,8 @@ _OPEN_FLAGS = (
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
+#: `probe` only reads the lock file: it may be another writer's, that this process may not write.
+_PROBE_FLAGS = _OPEN_FLAGS & ~os.O_RDWR | os.O_RDONLY
 
 
 _filelock: ModuleType | None = None
@@ -73,9 +77,10 @@ class StateLock:
     The file lock sits on a sidecar, never on the data file: os.replace swaps the data file's
     inode, so a lock on it guards a file that is no longer there and two processes both "hold"
     it. The sidecar is not deleted on release either: that let two holders lock two different
-    inodes (filelock #574, reverted by #577). The one exception is a lock file made by an
-    operation that was then refused (StateUnsafePathError), removed while still locked: a
-    writer that locks it afterwards finds its name gone and opens the name anew.
+    inodes (filelock #574, reverted by #577). The two exceptions, a lock file made by an
+    operation that was then refused (StateUnsafePathError) and the lock file of a state just
+    deleted, are removed while still locked: a writer that locks one afterwards finds its
+    name gone and opens the name anew.
 
     The mutex queues this process's threads without polling, so only one thread at a time
     ever touches the lock file.
@@ -89,6 +94,8 @@ class StateLock:
         self._file: tuple[int, int, int] | None = None
         # Whether this process made the lock file for the operation holding it now.
         self._created = False
+        # When the thread holding the file lock took it (what its record in the file says).
+        self._since = 0.0
 
     @contextmanager
     def held(
@@ -106,9 +113,10 @@ class StateLock:
         lock_path = directory.where(name)
         deadline = None if timeout is None else time.monotonic() + timeout
         if not self._mutex.acquire(timeout=-1 if timeout is None else timeout):
-            raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
+            raise StateLockTimeout(data_path, lock_path, timeout or 0.0, self._holder())
         try:
             fd = self._acquire(directory, name, data_path, deadline, timeout)
+            self._since = _holder.claim(fd)
             self._owner = threading.get_ident()
             removed = False
             try:
@@ -127,6 +135,13 @@ class StateLock:
         finally:
             self._created = False
             self._mutex.release()
+
+    def _holder(self) -> LockHolder | str:
+        """Who holds the lock, when another thread of this process is in front (read without
+        the mutex: only for a message)."""
+        if self._owner is None:  # it has the mutex, but still waits for the lock file
+            return "another thread of this process is first in line, itself still waiting"
+        return _holder.this_process(self._since)
 
     def forget(self, _close: Callable[[int], None] = os.close) -> None:
         """Close the lock file kept open (in a forked child: the parent's lock stays held)."""
@@ -199,6 +214,42 @@ def _remove(directory: Directory, name: str, fd: int) -> bool:
     return True
 
 
+def remove_held(directory: Directory, name: str, fd: int) -> bool:
+    """`_remove`, for the holder of a state it deleted: its lock file goes last, while still
+    held. This process's StateLock finds the name gone at its next operation, as any does."""
+    return _remove(directory, name, fd)
+
+
+def probe(directory: Directory, name: str) -> str:
+    """Who holds the lock file `name` now, in words ("free", "held by ...", "unknown: why").
+
+    For `show`: it never creates the lock file, and holds the lock no longer than one try
+    that does not wait (let go at once).
+    """
+    try:
+        found = directory.lstat(name)
+        if found is None:
+            return FREE
+        if not stat.S_ISREG(found.st_mode):  # never opened: a FIFO or a device may block
+            return unknown("the lock file is not a regular file")
+        fd = directory.open(name, _PROBE_FLAGS)
+    except FileNotFoundError:
+        return FREE
+    except OSError as error:
+        return unknown(f"the lock file cannot be read ({error.strerror or error})")
+    try:
+        if not os.path.samestat(found, os.fstat(fd)):
+            return unknown("the lock file was replaced while it was looked at")
+        if not _primitives().lock_descriptor(fd, blocking=False):
+            return held_by(_holder.read(fd))
+        _primitives().unlock_descriptor(fd)
+        return FREE
+    except OSError as error:
+        return unknown(f"the lock cannot be tried ({error.strerror or error})")
+    finally:
+        os.close(fd)
+
+
 def _take(
     fd: int, deadline: float | None, data_path: Path, lock_path: str, timeout: float | None
 ) -> None:
@@ -207,7 +258,7 @@ def _take(
         # filelock's primitive on our own descriptor: the one place it is used.
         while not _primitives().lock_descriptor(fd, blocking=False):
             if deadline is not None and time.monotonic() >= deadline:
-                raise StateLockTimeout(data_path, lock_path, timeout or 0.0)
+                raise StateLockTimeout(data_path, lock_path, timeout or 0.0, _holder.read(fd))
             time.sleep(_POLL_INTERVAL)
     except OSError as error:  # no locks on this filesystem (ENOLCK, ENOSYS)
         if isinstance(error, StateError):
@@ -287,10 +338,11 @@ def _check_lock_file(
 def _lock_mode(directory: Directory) -> int:
     """The mode a new lock file is made with (less the umask).
 
-    The lock file holds the names of a save's temp files (see `temps`), which nobody but
-    the state's writers should learn: whoever knows a name can plant something at it the
-    moment it is freed. Its group may share the state (and so the lock), others never do,
-    and in a shared directory nobody but its owner may use it at all.
+    The lock file holds who holds the lock (see `holder`) and the names of a save's temp
+    files (see `temps`), which nobody but the state's writers should learn: whoever knows a
+    name can plant something at it the moment it is freed. Its group may share the state
+    (and so the lock), others never do, and in a shared directory nobody but its owner may
+    use it at all.
     """
     return 0o600 if shared(directory.stat()) else 0o660
 
