@@ -27,6 +27,12 @@ def run_stategen(*args: str | Path, cwd: Path | None = None) -> subprocess.Compl
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the long tests first: pytest-xdist hands tests out in this order, so a long one
+    left for last keeps one worker busy while the others have nothing to do."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("long") else 1)
+
+
 @pytest.fixture
 def stategen():
     return run_stategen

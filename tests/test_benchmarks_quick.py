@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks._postgres import URL_VARIABLE
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,6 +24,7 @@ SECTIONS = (
 )
 
 
+@pytest.mark.long
 def test_quick_mode_writes_every_section(tmp_path: Path) -> None:
     """`python -m benchmarks --quick` fills every section and loses no update under contention."""
     output = tmp_path / "benchmarks.md"

@@ -111,6 +111,7 @@ def used(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
     return result
 
 
+@pytest.mark.long
 def test_its_own_tests_ruff_and_mypy_pass(project: Path) -> None:
     """The generated tests (round trips, progress in both modes, PostgreSQL against this
     run's server when there is one), ruff and mypy --strict."""

@@ -36,6 +36,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     return dest
 
 
+@pytest.mark.long
 def test_generated_tests_pass(project: Path) -> None:
     """The generated project's own pytest suite passes on the day it is generated, its
     PostgreSQL tests against this run's server when there is one."""

@@ -44,6 +44,7 @@ def _ok(done: subprocess.CompletedProcess[str]) -> str:
     return done.stdout
 
 
+@pytest.mark.long
 def test_journey(tmp_path: Path) -> None:
     """Old files keep loading through every bump, and check gates exactly what it should."""
     project = new_project(tmp_path)

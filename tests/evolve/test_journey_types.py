@@ -53,6 +53,7 @@ def _ok(done: subprocess.CompletedProcess[str]) -> str:
     return done.stdout
 
 
+@pytest.mark.long
 def test_journey_of_the_newer_types(tmp_path: Path) -> None:
     """Each change gets its code, its stubs gate check, and old files load once filled."""
     project = new_project(tmp_path, SPEC)

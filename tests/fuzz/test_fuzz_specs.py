@@ -113,6 +113,7 @@ def _batch_of_specs(batch: int) -> st.SearchStrategy[tuple[dict[str, Any], ...]]
 
 
 @pytest.mark.e2e
+@pytest.mark.long
 @pytest.mark.parametrize("batch", range((VALID_COUNT + VALID_BATCH - 1) // VALID_BATCH))
 def test_valid_specs_generate_clean_projects(
     tmp_path_factory: pytest.TempPathFactory, batch: int
