@@ -355,3 +355,34 @@ class TestTheScansCanFail:
     )
     def test_template_control(self, text: str) -> None:
         assert template_logic({"bad.jinja": text}) == ["bad.jinja"]
+
+
+# The runtime's module table in docs/internals.md ---------------------------------------
+
+INTERNALS = REPO / "docs" / "internals.md"
+
+
+def _undocumented(modules: list[Path], page: str) -> list[str]:
+    """The runtime modules `page` does not name: by their path below the runtime, or, in the
+    packages the page describes in one row (`codec/`, `fs/`, `selftest/`), by their name."""
+    runtime = SRC / "_runtime"
+    missing = []
+    for module in modules:
+        relative = module.relative_to(runtime).as_posix()
+        if module.name == "__init__.py" or relative.startswith("selftest/"):
+            continue
+        grouped = relative.startswith(("codec/", "engines/files/fs/"))
+        named = f"`{relative}`" in page or (grouped and f"`{module.stem}`" in page)
+        if not named:
+            missing.append(relative)
+    return missing
+
+
+def test_internals_names_every_runtime_module() -> None:
+    modules = sorted((SRC / "_runtime").rglob("*.py"))
+    assert _undocumented(modules, INTERNALS.read_text(encoding="utf-8")) == []
+
+
+def test_positive_control_a_module_left_out_is_found() -> None:
+    page = INTERNALS.read_text(encoding="utf-8").replace("`align.py`", "`aligned.py`")
+    assert _undocumented([SRC / "_runtime" / "align.py"], page) == ["align.py"]
