@@ -94,9 +94,14 @@ def generate_example(dest: Path) -> Path:
 
     PostgreSQL is turned on (`postgres: true`), so one library is measured on both engines.
     """
+    return generate(dest, EXAMPLE_SPEC.read_text(encoding="utf-8") + "postgres: true\n")
+
+
+def generate(dest: Path, spec_text: str) -> Path:
+    """Generate a project from the spec `spec_text` with `stategen new`; return its directory."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     spec = dest.parent / f"{dest.name}-stategen.yml"
-    spec.write_text(EXAMPLE_SPEC.read_text(encoding="utf-8") + "postgres: true\n", "utf-8")
+    spec.write_text(spec_text, "utf-8")
     stategen().time("new", dest, "--spec", spec)
     return dest
 

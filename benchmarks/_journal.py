@@ -1,22 +1,23 @@
-"""Journal mode: one update as the state grows, against SQLite; a whole batch; a generic
-transaction; load() with a journal to replay. Every ratio is taken within one race."""
+"""Journal mode against SQLite: one update as the state grows, batches, transactions, load().
+
+Every ratio is taken within one race.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
-import os
-import sqlite3
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._change_size import ChangeSize, list_pop, set_add
+from ._marks import ManyPoint, attempt, many_race, relaxed_race
 from ._payload import batch_state
+from ._sqlite import SqliteItems, diskcache_of, syncs_stubbed
 from ._stats import Entry, Summary, race
 
 JOURNAL = "stategen mark_completed(), journal mode"
@@ -45,6 +46,10 @@ class JournalConfig:
     transaction_items: int
     load_items: int
     load_records: tuple[int, ...]
+    many_items: int  # the batch that K items at a time are completed in
+    per_update: int  # K
+    change_items: int  # the collections one small change is made to
+    change_repeat: int
 
     @classmethod
     def full(cls) -> JournalConfig:
@@ -58,6 +63,10 @@ class JournalConfig:
             transaction_items=50_000,
             load_items=500_000,
             load_records=(0, 1_000, 100_000),
+            many_items=100_000,
+            per_update=100,
+            change_items=100_000,
+            change_repeat=5,
         )
 
     @classmethod
@@ -72,6 +81,10 @@ class JournalConfig:
             transaction_items=5_000,
             load_items=20_000,
             load_records=(0, 1_000),
+            many_items=10_000,
+            per_update=100,
+            change_items=20_000,
+            change_repeat=3,
         )
 
 
@@ -85,6 +98,7 @@ class UpdatePoint:
     slow: dict[str, Entry] = field(default_factory=dict)
     compaction: float | None = None  # seconds of one fold of the journal at this size
     records_per_compaction: float = 0.0
+    relaxed: dict[str, Entry] | str = "not run"  # durability "normal", and syncs stubbed
 
     @property
     def compaction_share(self) -> float:
@@ -136,6 +150,8 @@ class JournalResults:
     transaction_bytes: int = 0
     loads: list[LoadPoint] = field(default_factory=list)
     load_bytes: int = 0
+    many: ManyPoint | str = "not run"
+    changes: list[ChangeSize | str] = field(default_factory=list)
     problem: str | None = None
 
 
@@ -158,7 +174,31 @@ def run_journal(
         results.loads.append(
             _load_point(config, root / f"load-{records}", records, state_of, results)
         )
+    _many_and_changes(config, root, state_of, results, log)
     return results
+
+
+def _many_and_changes(
+    config: JournalConfig, root: Path, states: _States, results: JournalResults, log: Log
+) -> None:
+    many, changes = config.many_items, config.change_items
+    log(f"journal: {config.per_update} items in one update at {many} items")
+    results.many = attempt(
+        lambda: many_race(
+            root / "many",
+            states.fresh(many),
+            states.manager,
+            per_update=config.per_update,
+            rounds=config.rounds,
+            block=5 * config.block,  # calls of milliseconds: more of them in each round
+        )
+    )
+    log(f"journal: the record of one small change at {changes} items")
+    state, repeat = states.fresh(changes), config.change_repeat
+    results.changes = [
+        attempt(lambda: list_pop(root / "changes", state, states.manager, repeat)),
+        attempt(lambda: set_add(root / "changes", changes, repeat)),
+    ]
 
 
 class _States:
@@ -175,8 +215,8 @@ class _States:
         self.path.write_text(json.dumps(document), encoding="utf-8")
         return self.manager_class(self.path).load()
 
-    def manager(self, path: Path, *, journal: bool) -> Any:
-        return self.manager_class(path, journal=journal)
+    def manager(self, path: Path, *, journal: bool, durability: str = "full") -> Any:
+        return self.manager_class(path, journal=journal, durability=durability)
 
 
 def _update_point(config: JournalConfig, root: Path, items: int, states: _States) -> UpdatePoint:
@@ -184,8 +224,8 @@ def _update_point(config: JournalConfig, root: Path, items: int, states: _States
     features = list(state.features)
     journal = states.manager(root / "journal" / "state.json", journal=True)
     journal.save(state)
-    sqlite = _Sqlite(root / "sqlite.db", features)
-    cache = _diskcache(root / "diskcache", features)
+    sqlite = SqliteItems(root / "sqlite.db", features)
+    cache = diskcache_of(root / "diskcache", features)
     pending = iter(features)
     ops: dict[str, Callable[[], object]] = {
         SQLITE: sqlite.update,
@@ -199,6 +239,16 @@ def _update_point(config: JournalConfig, root: Path, items: int, states: _States
     fast = race(ops, baseline=SQLITE, rounds=config.rounds, block=config.block, max_inner=budget)
     point = UpdatePoint(items, journal.path.stat().st_size, fast)
     point.compaction, point.records_per_compaction = _compaction(journal, pending)
+    point.relaxed = attempt(
+        lambda: relaxed_race(
+            root / "relaxed",
+            state,
+            states.manager,
+            rounds=config.rounds,
+            block=config.block,
+            budget=budget,
+        )
+    )
     if items in config.snapshot_sizes:
         snapshot = states.manager(root / "snapshot" / "state.json", journal=False)
         snapshot.save(state)
@@ -244,7 +294,7 @@ def _loop_point(root: Path, items: int, states: _States) -> LoopPoint:
     features = list(state.features)
     journal = states.manager(root / "state.json", journal=True)
     journal.save(state)
-    sqlite = _Sqlite(root / "sqlite.db", features)
+    sqlite = SqliteItems(root / "sqlite.db", features)
     ours, theirs, ratios = 0.0, 0.0, []
     chunk = max(1, items // 50)
     for start in range(0, items, chunk):
@@ -277,7 +327,7 @@ def _transaction(
     journal.save(state)
     snapshot.save(state)
     results.transaction_bytes = journal.path.stat().st_size
-    sqlite = _Sqlite(root / "sqlite.db", features)
+    sqlite = SqliteItems(root / "sqlite.db", features)
     pending = iter(features)
 
     def increment(manager: Any) -> Callable[[], None]:
@@ -336,7 +386,7 @@ def _load_point(
     journal = states.manager(path, journal=True)
     journal.save(state)
     results.load_bytes = path.stat().st_size
-    with _no_sync():  # building the journal only: its syncs are not what is measured
+    with syncs_stubbed():  # building the journal only: its syncs are not what is measured
         for feature in state.features[:records]:
             journal.mark_completed(feature)
     ops: dict[str, Callable[[], object]] = {
@@ -346,57 +396,3 @@ def _load_point(
     }
     entries = race(ops, baseline=RAW, rounds=config.slow_rounds, block=config.block, max_inner=3)
     return LoadPoint(records, entries)
-
-
-@contextlib.contextmanager
-def _no_sync() -> Iterator[None]:
-    real = os.fdatasync if hasattr(os, "fdatasync") else None
-    if real is not None:
-        os.fdatasync = lambda fd: None
-    try:
-        yield
-    finally:
-        if real is not None:
-            os.fdatasync = real
-
-
-class _Sqlite:
-    """The row-per-item table a user would otherwise keep a batch in: WAL, FULL sync."""
-
-    def __init__(self, path: Path, keys: list[str]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("CREATE TABLE items (name TEXT PRIMARY KEY, done INTEGER NOT NULL)")
-        self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO items VALUES (?, 0)", ((key,) for key in keys))
-        self.db.execute("COMMIT")
-        self.keys = itertools.cycle(keys)
-
-    def update(self) -> None:
-        self.update_key(next(self.keys))
-
-    def update_key(self, key: str) -> None:
-        self.db.execute("UPDATE items SET done = 1 WHERE name = ?", (key,))
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _diskcache(directory: Path, keys: list[str]) -> Any:
-    """diskcache with SQLite's FULL sync, holding one key per item; None if not installed."""
-    try:
-        import diskcache  # type: ignore[import-untyped]
-    except ImportError:
-        return None
-    cache = diskcache.Cache(str(directory), sqlite_synchronous=2)
-    with cache.transact():
-        for key in keys:
-            cache.set(key, 0)
-    return cache
-
-
-def version() -> str:
-    """The SQLite library's version, for the page."""
-    return f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}"

@@ -18,12 +18,13 @@ from ._journal import (
     WARM,
     JournalResults,
     UpdatePoint,
-    version,
 )
+from ._marks_section import marks_headline, marks_section
 from ._payload import human
+from ._sqlite import version
 from ._stats import Entry, Summary
 
-UPDATE_TARGET = 1.5  # journal-mode update against the SQLite row update, at every size
+UPDATE_TARGET = 1.2  # one durable journal-mode mark against the SQLite row update, every size
 FLAT_TARGET = 1.5  # the update at the largest size against the smallest
 LOOP_TARGET = 1.5  # a whole batch against N SQLite row updates
 
@@ -37,8 +38,8 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
     summary = worst.amortised_ratio()
     rows.append(
         [
-            f"journal-mode `mark_completed()`, the worst size ({worst.items:,} items), "
-            "compactions included",
+            "one durable journal-mode `mark_completed()`, at every size: the worst "
+            f"({worst.items:,} items), compactions included",
             seconds(worst.amortised() or 0.0),
             f"{seconds(worst.fast[SQLITE].seconds.median)} (SQLite WAL FULL row update)",
             ratio(summary),
@@ -73,7 +74,7 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
                 met(against_n, LOOP_TARGET),
             ]
         )
-    return rows
+    return rows + marks_headline(jr)
 
 
 def journal_section(page: Page, jr: JournalResults, images: Path) -> None:
@@ -145,6 +146,7 @@ def journal_section(page: Page, jr: JournalResults, images: Path) -> None:
     _loops(page, jr)
     _transaction(page, jr)
     _loads(page, jr)
+    marks_section(page, jr)
 
 
 def _loops(page: Page, jr: JournalResults) -> None:

@@ -22,6 +22,7 @@ def describe(temp_dir: Path) -> list[tuple[str, str]]:
         ("state files in", f"{temp_dir.parent} on {_filesystem(temp_dir)}"),
         ("Python", f"{platform.python_implementation()} {sys.version.split()[0]}"),
         ("SQLite", sqlite3.sqlite_version),
+        ("load average at the start (1, 5, 15 min)", _load()),
     ]
     for name in PACKAGES:
         try:
@@ -29,6 +30,14 @@ def describe(temp_dir: Path) -> list[tuple[str, str]]:
         except metadata.PackageNotFoundError:
             rows.append((name, "not installed"))
     return rows
+
+
+def _load() -> str:
+    """Other work on the machine when the run began (the machine may be shared)."""
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
 
 
 def _cpu_model() -> str:

@@ -137,14 +137,14 @@ def _headline(page: Page, r: Results) -> None:
             LOAD_TARGET,
         ),
     ]
-    for point in r.rich:
-        entry = point.load.get(RICH)
+    for rich in r.rich:
+        entry = rich.load.get(RICH)
         rows.append(
             _row(
                 f"`load()` of an unchanged file, a state rich in the newer types "
-                f"({human(point.size)})",
+                f"({human(rich.size)})",
                 entry,
-                point.load.get(RICH_RAW),
+                rich.load.get(RICH_RAW),
                 "raw `json.loads` of the file",
                 entry.ratio if entry else None,
                 LOAD_TARGET,

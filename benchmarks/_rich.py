@@ -50,7 +50,7 @@ def rich_state_type(codec: ModuleType) -> type[Any]:
         timeout: timedelta = timedelta(seconds=30)
         quiet_from: time | None = None
         blob: bytes | None = None
-        extra: JSON = field(default_factory=dict)
+        extra: JSON = field(default_factory=dict)  # type: ignore[valid-type]  # runtime alias
         mode: Literal["fast", "safe"] = "safe"
         tags: set[str] = field(default_factory=set)
         shape: tuple[int, int] = (0, 0)
@@ -71,7 +71,7 @@ def rich_state_type(codec: ModuleType) -> type[Any]:
 
 def rich_state(state_type: type[Any], scale: int) -> Any:
     """A rich state of about `scale` KB of JSON."""
-    hints = {spec.name: spec.type for spec in dataclasses.fields(state_type)}
+    hints: dict[str, Any] = {spec.name: spec.type for spec in dataclasses.fields(state_type)}
     run_type, status = hints["by_run"].__args__[1], hints["per_status"].__args__[0]
     start = datetime(2024, 6, 1, tzinfo=UTC)
     return state_type(

@@ -22,6 +22,16 @@ SECTIONS = (
     "## Machine",
     "## Reproduce",
 )
+# Headline rows of the journal's sync levels, many-item updates and record sizes.
+JOURNAL_ROWS = (
+    "| one durable journal-mode `mark_completed()`, at every size: the worst ",
+    '| `mark_completed()` at `durability="normal"`, the worst size ',
+    "| CPU of one `mark_completed()`, syncs stubbed, the worst size ",
+    "| `transaction()` completing 100 items at ",
+    "| `mark_completed_many()` of 100 items at ",
+    "| `state.features.pop(0)` on a `list[str]` of ",
+    "| `state.tags.add(…)` in the middle of a `set[str]` of ",
+)
 
 
 @pytest.mark.long
@@ -60,3 +70,9 @@ def test_quick_mode_writes_every_section(tmp_path: Path) -> None:
     assert "Lost updates with stategen: 0 of 800 " in page
     # The import row holds a measured difference, not the reason it could not be measured.
     assert "beyond `import json`, fresh process | +" in page, page
+    lines = page.splitlines()
+    for start in JOURNAL_ROWS:
+        rows = [line for line in lines if line.startswith(start)]
+        assert rows, (start, page)
+        # The headline's row (the first) holds a measured time or size, not why there is none.
+        assert rows[0].split(" | ")[1][:1].isdigit(), rows[0]
