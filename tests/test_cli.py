@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,11 +92,15 @@ class TestNew:
         assert (batch_project / "stategen.yml").read_text() == (EXAMPLES / "batch.yml").read_text()
 
     def test_is_deterministic(self, tmp_path: Path) -> None:
-        """The same spec gives byte-identical files."""
+        """The same spec gives byte-identical files, wherever the spec file and the project
+        are (tests rely on it: conftest's `generated_projects` hands out copies of one run)."""
+        elsewhere = tmp_path / "elsewhere" / "mine.yml"
+        elsewhere.parent.mkdir()
+        shutil.copy2(EXAMPLES / "preferences.yml", elsewhere)
         trees = []
-        for name in ("one", "two"):
+        for name, spec in (("one", EXAMPLES / "preferences.yml"), ("two", elsewhere)):
             dest = tmp_path / name
-            assert run_stategen("new", dest, "--spec", EXAMPLES / "preferences.yml").returncode == 0
+            assert run_stategen("new", dest, "--spec", spec).returncode == 0
             trees.append(
                 {
                     p.relative_to(dest): p.read_bytes()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLES, run_stategen
+from conftest import EXAMPLES, GeneratedProjects, run_stategen
 
 from stategen.answers import from_answers, to_answers
 from stategen.codegen.spec_text import spec_text
@@ -36,13 +36,8 @@ def _spec(postgres: str | None) -> str:
     return "\n".join([*kept, *([f"postgres: {postgres}"] if postgres is not None else [])]) + "\n"
 
 
-def _generate(tmp_path: Path, postgres: str | None) -> Path:
-    spec = tmp_path / "stategen.yml"
-    spec.write_text(_spec(postgres), encoding="utf-8")
-    dest = tmp_path / "project"
-    done = run_stategen("new", dest, "--spec", spec)
-    assert done.returncode == 0, done.stderr
-    return dest
+def _generate(generated_projects: GeneratedProjects, tmp_path: Path, postgres: str | None) -> Path:
+    return generated_projects.copy(_spec(postgres), tmp_path / "project")
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -94,8 +89,10 @@ class TestSpecKey:
 
 
 class TestGeneratedShape:
-    def test_without_postgres_the_project_has_none_of_it(self, tmp_path: Path) -> None:
-        project = _generate(tmp_path, None)
+    def test_without_postgres_the_project_has_none_of_it(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
+        project = _generate(generated_projects, tmp_path, None)
         assert [str(p) for p in POSTGRES_FILES if (project / p).exists()] == []
         assert "psycopg" not in (project / "pyproject.toml").read_text(encoding="utf-8")
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text("utf-8"))
@@ -118,8 +115,10 @@ class TestGeneratedShape:
         assert "generated without PostgreSQL" in done.stderr
         assert "postgres: true" in done.stderr and "stategen bump" in done.stderr
 
-    def test_with_postgres_the_project_has_all_of_it(self, tmp_path: Path) -> None:
-        project = _generate(tmp_path, "true")
+    def test_with_postgres_the_project_has_all_of_it(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
+        project = _generate(generated_projects, tmp_path, "true")
         assert [str(p) for p in POSTGRES_FILES if not (project / p).exists()] == []
         assert "psycopg" in (project / "pyproject.toml").read_text(encoding="utf-8")
         workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text("utf-8"))
@@ -132,8 +131,10 @@ class TestGeneratedShape:
 
 @pytest.mark.usefixtures("hermetic_git")
 class TestTurningItOn:
-    def test_bump_turns_it_on_and_off(self, tmp_path: Path) -> None:
-        project = _generate(tmp_path, None)
+    def test_bump_turns_it_on_and_off(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
+        project = _generate(generated_projects, tmp_path, None)
         _git(project, "init", "-q")
         _git(project, "add", "-A")
         _git(project, "commit", "-qm", "Generated")
@@ -150,8 +151,10 @@ class TestTurningItOn:
 
 
 class TestRuntimeCheck:
-    def test_every_changed_missing_and_extra_file_is_named(self, tmp_path: Path) -> None:
-        project = _generate(tmp_path, None)
+    def test_every_changed_missing_and_extra_file_is_named(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
+        project = _generate(generated_projects, tmp_path, None)
         clean = run_stategen("check", cwd=project)
         assert clean.returncode == 0, clean.stdout + clean.stderr  # the positive control
         (project / RUNTIME / "store.py").write_text("# mine\n", encoding="utf-8")
@@ -172,9 +175,11 @@ class TestRuntimeCheck:
         assert "src/batch_state/manager.py" in problems[0] and "upstream" in problems[0]
 
     @pytest.mark.usefixtures("hermetic_git")
-    def test_update_puts_an_edited_runtime_back(self, tmp_path: Path) -> None:
+    def test_update_puts_an_edited_runtime_back(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
         """Even on the version the project is on; the output names the discarded edit."""
-        project = _generate(tmp_path, None)
+        project = _generate(generated_projects, tmp_path, None)
         generated = (project / RUNTIME / "store.py").read_text(encoding="utf-8")
         (project / RUNTIME / "store.py").write_text(generated + "# mine\n", encoding="utf-8")
         _git(project, "init", "-q")
@@ -189,8 +194,10 @@ class TestRuntimeCheck:
         assert (project / RUNTIME / "store.py").read_text(encoding="utf-8") == generated
         assert run_stategen("check", cwd=project).returncode == 0
 
-    def test_a_project_without_a_manifest_is_told_to_update(self, tmp_path: Path) -> None:
-        project = _generate(tmp_path, None)
+    def test_a_project_without_a_manifest_is_told_to_update(
+        self, generated_projects: GeneratedProjects, tmp_path: Path
+    ) -> None:
+        project = _generate(generated_projects, tmp_path, None)
         shutil.rmtree(project / ".stategen")
 
         done = run_stategen("check", cwd=project)

@@ -13,11 +13,12 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import run_stategen
+from conftest import SKIP_RUNTIME_DRIVEN, GeneratedProjects, run_stategen
 
 from reliability._server import server_environment
 
@@ -76,11 +77,18 @@ print(json.dumps(result))
 """
 
 
-def _run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+#: What the generated suite needs to stop and restart the server: its crash tests, which
+#: test the runtime and the server (the example `everything` runs them), not the aliases.
+RESTART_VARIABLES = ("TEST_POSTGRES_DATA", "TEST_POSTGRES_BIN")
+
+
+def _run(
+    cmd: list[str], cwd: Path, base: Mapping[str, str] = os.environ, **env: str
+) -> subprocess.CompletedProcess[str]:
     done = subprocess.run(
         cmd,
         cwd=cwd,
-        env={**os.environ, **env},
+        env={**base, **env},
         capture_output=True,
         text=True,
         timeout=900,
@@ -90,14 +98,10 @@ def _run(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess[s
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    where = tmp_path_factory.mktemp("aliases")
-    spec = where / "spec.yml"
-    spec.write_text(SPEC, encoding="utf-8")
-    dest = where / "project"
-    done = run_stategen("new", dest, "--spec", spec)
-    assert done.returncode == 0, done.stderr
-    return dest
+def project(
+    generated_projects: GeneratedProjects, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    return generated_projects.copy(SPEC, tmp_path_factory.mktemp("aliases") / "project")
 
 
 @pytest.fixture(scope="module")
@@ -114,15 +118,20 @@ def used(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, d
 @pytest.mark.long
 def test_its_own_tests_ruff_and_mypy_pass(project: Path) -> None:
     """The generated tests (round trips, progress in both modes, PostgreSQL against this
-    run's server when there is one), ruff and mypy --strict."""
+    run's server when there is one), ruff and mypy --strict. The tests that depend on no
+    schema (conftest's RUNTIME_DRIVEN, the server's crash tests) are the examples' to run."""
     server = server_environment(os.environ)
-    _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project, **server)
+    base = {key: value for key, value in os.environ.items() if key not in RESTART_VARIABLES}
+    url = {key: value for key, value in server.items() if key not in RESTART_VARIABLES}
+    pytest_run = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    pytest_run += SKIP_RUNTIME_DRIVEN
+    _run(pytest_run, project, base, **url)
     _run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], project)
     _run([sys.executable, "-m", "ruff", "format", "--check", "--no-cache", "."], project)
     mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
-    _run([*mypy, "src"], project)
-    tests = [*mypy, "--explicit-package-bases", "--python-version", "3.11", "tests"]
-    _run(tests, project, MYPYPATH=f"{project / 'src'}{os.pathsep}{project / 'tests'}")
+    # One run over both: the tests import the package, so checking them reads it anyway.
+    both = [*mypy, "--explicit-package-bases", "--python-version", "3.11", "src", "tests"]
+    _run(both, project, MYPYPATH=f"{project / 'src'}{os.pathsep}{project / 'tests'}")
 
 
 def test_the_model_carries_the_keys(project: Path) -> None:

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import GeneratedProjects
 from projects import new_project
 
 pytestmark = pytest.mark.e2e
@@ -40,8 +41,10 @@ def _ok(done: subprocess.CompletedProcess[str]) -> str:
     return done.stdout
 
 
-def test_an_alias_change_writes_a_migration_that_moves_the_key(tmp_path: Path) -> None:
-    project = new_project(tmp_path)
+def test_an_alias_change_writes_a_migration_that_moves_the_key(
+    generated_projects: GeneratedProjects, tmp_path: Path
+) -> None:
+    project = new_project(generated_projects, tmp_path)
     path = tmp_path / "state.json"
     _ok(project.python(SAVE, str(path)))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_stategen
+from conftest import GeneratedProjects, run_stategen
 from projects import Project, new_project
 
 pytestmark = pytest.mark.e2e
@@ -18,14 +18,45 @@ TO_1_1 = (r"^version: 1\.0\.0$", "version: 1.1.0")
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def base(
+    generated_projects: GeneratedProjects, tmp_path_factory: pytest.TempPathFactory
+) -> Project:
     """One generated, committed project; each test works on its own copy."""
-    return new_project(tmp_path_factory.mktemp("base"))
+    return new_project(generated_projects, tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture
 def project(base: Project, tmp_path: Path) -> Project:
     return base.copy(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def bumped_base(base: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The base after `stategen bump` to 1.1.0 (a new field), not yet committed."""
+    bumped = base.copy(tmp_path_factory.mktemp("bumped") / "project")
+    bumped.edit_spec(TO_1_1, ADD_PRIORITY)
+    done = bumped.stategen("bump")
+    assert done.returncode == 0, done.stderr
+    return bumped
+
+
+@pytest.fixture
+def bumped(bumped_base: Project, tmp_path: Path) -> Project:
+    return bumped_base.copy(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def released_base(bumped_base: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The bumped base, committed: 1.1.0 is released."""
+    released = bumped_base.copy(tmp_path_factory.mktemp("released") / "project")
+    released.commit("Schema 1.1.0")
+    return released
+
+
+@pytest.fixture
+def released(released_base: Project, tmp_path: Path) -> Project:
+    """A copy of the project after a committed bump to 1.1.0 (a new field)."""
+    return released_base.copy(tmp_path / "project")
 
 
 def _released(project: Project) -> Project:
@@ -119,9 +150,9 @@ class TestBump:
         assert "count: int = 7" in (project.root / "src/notes_state/model.py").read_text()
         assert not list((project.root / "src/notes_state/migrations").glob("v*.py"))
 
-    def test_restores_a_deleted_fixture(self, project: Project) -> None:
+    def test_restores_a_deleted_fixture(self, released: Project) -> None:
         """A fixture is derived from its snapshot, so bump can always write it again."""
-        _released(project)
+        project = released
         fixture = project.root / "tests/fixtures/1.0.0.json"
         original = fixture.read_bytes()
         fixture.unlink()
@@ -160,13 +191,13 @@ class TestBump:
 
 
 class TestJsonSchema:
-    def test_one_per_released_version(self, project: Project) -> None:
+    def test_one_per_released_version(self, base: Project, released: Project) -> None:
         """`new` writes the first version's JSON Schema, each bump the next one's; `stategen
         schema` prints any of them from the answers or a snapshot, and writes it on request."""
-        first = project.root / "schemas/1.0.0.schema.json"
-        original = first.read_text(encoding="utf-8")
+        original = (base.root / "schemas/1.0.0.schema.json").read_text(encoding="utf-8")
         assert json.loads(original)["properties"]["version"] == {"const": "1.0.0"}
-        _released(project)
+        project = released
+        first = project.root / "schemas/1.0.0.schema.json"
         second = project.root / "schemas/1.1.0.schema.json"
         assert "priority" in json.loads(second.read_text(encoding="utf-8"))["properties"]
         assert first.read_text(encoding="utf-8") == original
@@ -262,37 +293,37 @@ class TestCheck:
         done = project.stategen("check")
         assert done.returncode == 1 and "set `version: 1.1.0`" in done.stdout
 
-    def test_missing_migration_is_a_gap(self, project: Project) -> None:
-        _released(project)
+    def test_missing_migration_is_a_gap(self, released: Project) -> None:
+        project = released
         project.migration("1.0.0", "1.1.0").unlink()
         done = project.stategen("check")
         assert done.returncode == 1 and "missing migration 1.0.0 → 1.1.0" in done.stdout
 
-    def test_stray_module_is_a_fork(self, project: Project) -> None:
-        _released(project)
+    def test_stray_module_is_a_fork(self, released: Project) -> None:
+        project = released
         stray = project.migration("1.0.0", "1.2.0")
         stray.write_text("def migrate(data):\n    return data\n", encoding="utf-8")
         done = project.stategen("check")
         assert done.returncode == 1 and "v1_0_0_to_v1_2_0.py is not an edge" in done.stdout
 
-    def test_broken_module_is_reported(self, project: Project) -> None:
-        _released(project)
+    def test_broken_module_is_reported(self, released: Project) -> None:
+        project = released
         project.migration("1.0.0", "1.1.0").write_text("def migrate(:\n", encoding="utf-8")
         done = project.stategen("check")
         assert done.returncode == 1 and "does not parse" in done.stdout
 
-    def test_stub_found_by_reading_not_running(self, project: Project) -> None:
+    def test_stub_found_by_reading_not_running(self, released: Project) -> None:
         """A stub in dead code still fails: check reads the code, it never runs it."""
-        _released(project)
+        project = released
         module = project.migration("1.0.0", "1.1.0")
         with module.open("a", encoding="utf-8") as stream:
             stream.write("\n\ndef _later() -> None:\n    raise NotImplementedError\n")
         done = project.stategen("check")
         assert done.returncode == 1 and "in _later()" in done.stdout
 
-    def test_damaged_snapshot_is_a_warning(self, project: Project) -> None:
+    def test_damaged_snapshot_is_a_warning(self, released: Project) -> None:
         """A snapshot that does not parse is reported; the chain itself is still checked."""
-        _released(project)
+        project = released
         (project.root / ".stategen/schemas/1.0.0.json").write_text("{", encoding="utf-8")
         done = project.stategen("check")
         assert done.returncode == 0, done.stdout + done.stderr
@@ -303,8 +334,7 @@ class TestCheck:
         done = run_stategen("check", cwd=tmp_path)
         assert done.returncode == 2 and "top directory" in done.stderr
 
-    def test_uncommitted_bump_is_not_an_error_for_check(self, project: Project) -> None:
+    def test_uncommitted_bump_is_not_an_error_for_check(self, bumped: Project) -> None:
         """check reads the files as they are; git state is bump's business."""
-        project.edit_spec(TO_1_1, ADD_PRIORITY)
-        assert project.stategen("bump").returncode == 0
-        assert project.stategen("check").returncode == 0
+        assert bumped.status() != ""  # the bump is not committed
+        assert bumped.stategen("check").returncode == 0

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import GeneratedProjects
 from projects import Project, git, new_project
 
 from stategen.merge_markers import conflict_line
@@ -23,9 +24,11 @@ def _bump_with(project: Project, field: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def merged(tmp_path_factory: pytest.TempPathFactory) -> Project:
+def merged(
+    generated_projects: GeneratedProjects, tmp_path_factory: pytest.TempPathFactory
+) -> Project:
     """A project whose clone and origin each bumped 1.0.0 → 1.1.0, then pulled: conflicts."""
-    origin = new_project(tmp_path_factory.mktemp("origin"))
+    origin = new_project(generated_projects, tmp_path_factory.mktemp("origin"))
     clone = Project(tmp_path_factory.mktemp("clone") / "project")
     git(origin.root.parent, "clone", "--quiet", str(origin.root), str(clone.root))
     _bump_with(origin, "pages")

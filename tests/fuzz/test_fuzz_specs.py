@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SKIP_RUNTIME_DRIVEN
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import BREAKAGES, invalid_specs, valid_specs
@@ -25,10 +26,6 @@ from stategen.cli import app
 INVALID_COUNT = size("STATEGEN_FUZZ_INVALID")
 VALID_COUNT = size("STATEGEN_FUZZ_VALID")
 VALID_BATCH = 25
-#: Generated test files that start child processes to drive the runtime (the CLI, kills,
-#: races): most of a suite's time, and the same whatever the schema, so the examples run them
-#: (tests/e2e) and each fuzzed project runs the rest of its suite.
-RUNTIME_DRIVEN = ("test_cli.py", "test_contract.py")
 #: Generated suites run at once (the machines that run this have two cores or more).
 PARALLEL_SUITES = 2
 
@@ -179,8 +176,7 @@ def _mypy_config(root: Path, packages: list[str]) -> str:
 def _run_own_suites(projects: list[Path]) -> None:
     """Each project's own pytest suite (its state's tests: the runtime's are stategen's) passes,
     but for the files that drive the runtime through child processes whatever the schema."""
-    ignored = [f"--ignore=tests/{name}" for name in RUNTIME_DRIVEN]
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *ignored]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *SKIP_RUNTIME_DRIVEN]
     waiting = list(projects)
     running: list[tuple[Path, subprocess.Popen[str]]] = []
     while waiting or running:

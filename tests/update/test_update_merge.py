@@ -60,11 +60,13 @@ def _run_generated_tests(project: Path) -> subprocess.CompletedProcess[str]:
 class TestThreeWayMerge:
     def test_fix_arrives_and_owner_edits_stay(self, template_repo: TemplateRepo, project: Path):
         """A v2 fix to a runtime module lands; the owner's own files keep their edits, and an
-        edit to the runtime (replaced as a unit) is discarded and named."""
+        edit to the runtime (replaced as a unit) is discarded and named. A deleted stategen.yml
+        comes back: `stategen bump` needs it."""
         _edit(project, PROJECT_MANAGER, _append(OWNER_LINE))
         _edit(project, PROJECT_ATOMIC, _append(OWNER_LINE))  # the same file as the fix
         (project / OWN_MODULE).write_text(OWN_MODULE_TEXT, encoding="utf-8")
-        commit_all(project, "Owner edits")
+        (project / "stategen.yml").unlink()
+        commit_all(project, "Owner edits, no spec")
         template_repo.release("v2", {ATOMIC: prepend_fix})
 
         report = update(project, vcs_ref="v2")
@@ -81,41 +83,31 @@ class TestThreeWayMerge:
         assert PROJECT_ATOMIC in report.changed
         assert files_with_markers(project) == [] and unmerged_paths(project) == []
         assert read_answers(project)["_commit"] == "v2"
+        assert (project / "stategen.yml").is_file()
         done = _run_generated_tests(project)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
-    def test_deleted_file_stays_deleted(self, template_repo: TemplateRepo, project: Path):
-        """A generated file the owner deleted is not brought back, even when v2 changes it."""
+    def test_deleted_file_stays_deleted_and_the_spec_is_never_overwritten(
+        self, template_repo: TemplateRepo, project: Path
+    ):
+        """A generated file the owner deleted is not brought back, even when v2 changes it;
+        stategen.yml is the owner's (`_skip_if_exists`): v2's changes to it do not land."""
         (project / "README.md").unlink()
-        commit_all(project, "No README")
-        template_repo.release("v2", {"template/README.md.jinja": _append("\nMore docs.\n")})
-
-        update(project, vcs_ref="v2")
-
-        assert not (project / "README.md").exists()
-
-    def test_spec_file_is_never_overwritten(self, template_repo: TemplateRepo, project: Path):
-        """stategen.yml is the owner's (`_skip_if_exists`): v2's changes to it do not land."""
         _edit(project, "stategen.yml", _append("# tuned by the owner\n"))
-        commit_all(project, "Owner edits the spec")
+        commit_all(project, "No README, the owner edits the spec")
         before = (project / "stategen.yml").read_text(encoding="utf-8")
         template_repo.release(
-            "v2", {"template/stategen.yml.jinja": lambda text: "# v2 header\n" + text}
+            "v2",
+            {
+                "template/README.md.jinja": _append("\nMore docs.\n"),
+                "template/stategen.yml.jinja": lambda text: "# v2 header\n" + text,
+            },
         )
 
         update(project, vcs_ref="v2")
 
+        assert not (project / "README.md").exists()
         assert (project / "stategen.yml").read_text(encoding="utf-8") == before
-
-    def test_deleted_spec_file_comes_back(self, template_repo: TemplateRepo, project: Path):
-        """stategen.yml is needed by `stategen bump`, so an update restores it if deleted."""
-        (project / "stategen.yml").unlink()
-        commit_all(project, "No spec")
-        template_repo.release("v2", {ATOMIC: prepend_fix})
-
-        update(project, vcs_ref="v2")
-
-        assert (project / "stategen.yml").is_file()
 
     def test_same_line_edit_raises_conflict_naming_the_file(
         self, template_repo: TemplateRepo, project: Path
@@ -185,16 +177,9 @@ class TestVersions:
         assert "--vcs-ref" in message
         assert not (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
 
-    def test_downgrade_is_refused(self, template_repo: TemplateRepo, project: Path):
-        template_repo.release("v2", {ATOMIC: prepend_fix})
-        update(project, vcs_ref="v2")
-        commit_all(project, "Update to v2")
-
-        with pytest.raises(PreconditionError, match="Downgrades are not supported"):
-            update(project, vcs_ref="v1")
-
     def test_other_source_with_the_same_tags(self, template_repo: TemplateRepo, project: Path):
-        """--template switches to another copy of the releases (a mirror, the public repo)."""
+        """--template switches to another copy of the releases (a mirror, the public repo);
+        from there, going back to v1 is refused (no downgrades)."""
         template_repo.release("v2", {ATOMIC: prepend_fix})
         mirror = project.parent / "mirror"
         git(project.parent, "clone", "-q", str(template_repo.path), str(mirror))
@@ -204,6 +189,9 @@ class TestVersions:
         assert read_answers(project)["_src_path"] == str(mirror)
         assert (project / PROJECT_ATOMIC).read_text(encoding="utf-8").startswith(TEMPLATE_FIX)
         assert any("was " + str(template_repo.path) in note for note in report.notes)
+        commit_all(project, "Update to v2")
+        with pytest.raises(PreconditionError, match="Downgrades are not supported"):
+            update(project, vcs_ref="v1")
 
     def test_missing_recorded_source_is_replaced(self, template_repo: TemplateRepo, project: Path):
         """A recorded template that is gone can be swapped for a copy holding the same tags."""

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT_MANAGER, REPO, TemplateRepo, commit_all, git
+from conftest import PROJECT_MANAGER, REPO, Pristine, TemplateRepo, commit_all, git
 
 from stategen._copier import copy_template
 from stategen.commands.update import update
@@ -34,9 +34,11 @@ class TestPreconditions:
         with pytest.raises(PreconditionError, match=r"_src_path and _commit"):
             update(tmp_path / "project", vcs_ref="v1")
 
-    def test_not_a_git_repository(self, template_repo: TemplateRepo, tmp_path: Path):
+    def test_not_a_git_repository(
+        self, template_repo: TemplateRepo, pristine: Pristine, tmp_path: Path
+    ):
         """Without git, the message gives the commands that put the project under git."""
-        copy_template(str(template_repo.path), tmp_path / "project", data={}, vcs_ref="v1")
+        pristine.copy_generated(template_repo, tmp_path / "project")
 
         with pytest.raises(PreconditionError) as caught:
             update(tmp_path / "project", vcs_ref="v1")
@@ -45,8 +47,8 @@ class TestPreconditions:
         assert "is not a git repository" in message
         assert "git init && git add -A && git commit -m" in message
 
-    def test_no_commits(self, template_repo: TemplateRepo, tmp_path: Path):
-        copy_template(str(template_repo.path), tmp_path / "project", data={}, vcs_ref="v1")
+    def test_no_commits(self, template_repo: TemplateRepo, pristine: Pristine, tmp_path: Path):
+        pristine.copy_generated(template_repo, tmp_path / "project")
         git(tmp_path / "project", "init", "-q")
 
         with pytest.raises(PreconditionError, match="no commits yet"):
@@ -69,11 +71,11 @@ class TestPreconditions:
         assert "git stash --include-untracked" in message
 
     def test_project_in_a_subdirectory_of_a_repository(
-        self, template_repo: TemplateRepo, tmp_path: Path
+        self, template_repo: TemplateRepo, pristine: Pristine, tmp_path: Path
     ):
         """Paths are shown relative to the project, also when the repository is larger."""
         monorepo = tmp_path / "mono"
-        copy_template(str(template_repo.path), monorepo / "libs" / "state", data={}, vcs_ref="v1")
+        pristine.copy_generated(template_repo, monorepo / "libs" / "state")
         git(monorepo, "init", "-q")
         commit_all(monorepo, "Generated")
         (monorepo / "libs" / "state" / "extra.txt").write_text("x\n", encoding="utf-8")
@@ -99,7 +101,7 @@ class TestPreconditions:
 
 class TestInsideAnotherRepository:
     def test_an_uncommitted_project_inside_another_repository(
-        self, template_repo: TemplateRepo, tmp_path: Path
+        self, template_repo: TemplateRepo, pristine: Pristine, tmp_path: Path
     ):
         """Generated inside someone else's clone: say so, and offer its own repository,
         rather than suggest committing it into the other one."""
@@ -107,7 +109,7 @@ class TestInsideAnotherRepository:
         other.mkdir()
         git(other, "init", "-q")
         commit_all(other, "Someone else's project")
-        copy_template(str(template_repo.path), other / "example", data={}, vcs_ref="v1")
+        pristine.copy_generated(template_repo, other / "example")
 
         with pytest.raises(PreconditionError) as caught:
             update(other / "example", vcs_ref="v1")
@@ -118,11 +120,11 @@ class TestInsideAnotherRepository:
         assert "uncommitted changes" not in message
 
     def test_a_committed_project_in_a_subdirectory_is_fine(
-        self, template_repo: TemplateRepo, tmp_path: Path
+        self, template_repo: TemplateRepo, pristine: Pristine, tmp_path: Path
     ):
         """Positive control: once committed there, a monorepo subdirectory works."""
         other = tmp_path / "other"
-        copy_template(str(template_repo.path), other / "example", data={}, vcs_ref="v1")
+        pristine.copy_generated(template_repo, other / "example")
         git(other, "init", "-q")
         commit_all(other, "A monorepo")
         assert update(other / "example", vcs_ref="v1").new_version == "v1"
