@@ -42,6 +42,18 @@ def met(value: float | None, target: float) -> str:
     return "yes" if value <= target else "**no**"
 
 
+def verdict(summary: Summary | None, target: float) -> str:
+    """Met only when the upper quartile is within the target, missed only when the lower
+    quartile is beyond it: a target inside the IQR is no claim either way."""
+    if summary is None:
+        return "n/a"
+    if summary.q3 <= target:
+        return "yes"
+    if summary.q1 > target:
+        return "**no**"
+    return "within the IQR"
+
+
 class Page:
     """Lines of markdown, added in order."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import _plot
-from ._format import NONE, Page, X, met, ratio, seconds, spread
+from ._format import NONE, Page, X, met, ratio, seconds, spread, verdict
 from ._journal import (
     COLD,
     DISKCACHE,
@@ -45,7 +45,7 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
             ratio(summary),
             spread(summary),
             f"≤ {UPDATE_TARGET}{X}",
-            met(summary.median if summary else None, UPDATE_TARGET),
+            verdict(summary, UPDATE_TARGET),
         ]
     )
     first, last = jr.updates[0], jr.updates[-1]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._change_size import RECORD_TARGET, ChangeSize
-from ._format import NONE, TO, Page, X, met, ratio, seconds, spread
+from ._format import NONE, TO, Page, X, ratio, seconds, spread, verdict
 from ._journal import JOURNAL, SQLITE, JournalResults, UpdatePoint
 from ._marks import (
     MARK_MANY,
@@ -59,7 +59,7 @@ def marks_headline(jr: JournalResults) -> list[Row]:
                 ratio(cpu),
                 spread(cpu),
                 f"≤ {CPU_TARGET}{X}",
-                met(cpu.median if cpu else None, CPU_TARGET),
+                verdict(cpu, CPU_TARGET),
             ]
         )
     if isinstance(jr.many, str):
@@ -100,7 +100,7 @@ def _many_row(point: ManyPoint, name: str) -> Row:
         ratio(entry.ratio),
         spread(entry.ratio),
         f"≤ {MANY_TARGET}{X} (goal {MANY_GOAL}{X})" if name == TXN_MANY else NONE,
-        met(entry.ratio.median if entry.ratio else None, MANY_TARGET) if name == TXN_MANY else NONE,
+        verdict(entry.ratio, MANY_TARGET) if name == TXN_MANY else NONE,
     ]
 
 

@@ -50,8 +50,9 @@ def notes(r: Results) -> list[str]:
         temps = r.crowded_breakdown.get("save", {}).get(TEMPS)
         out.append(
             f"- **A crowded directory.** With {CROWD} other files beside the state file a save "
-            f"costs {crowded.ratio.median:.2f}{X} the floor in the same directory, against "
-            f"{save.ratio.median:.2f}{X} alone: no step of a save lists the directory. A writer "
+            f"costs {crowded.ratio.median:.1f}{X} the floor in the same directory, against "
+            f"{save.ratio.median:.1f}{X} alone (two races, each of which moves by a tenth or so "
+            "between runs): no step of a save lists the directory. A writer "
             "killed mid-save names its temp files in the lock file first, so the next writer "
             "removes them by name"
             + (f" ({seconds(temps)} here)" if temps else "")
@@ -72,10 +73,11 @@ def notes(r: Results) -> list[str]:
     load, raw = r.load.get(OURS), r.load.get(RAW_JSON)
     if load and load.ratio and raw:
         out.append(
-            f"- **`load()`** takes {seconds(load.seconds.median)} against "
+            f"- **`load()` of an unchanged file** takes {seconds(load.seconds.median)} against "
             f"{seconds(raw.seconds.median)} for reading the file and `json.loads` "
-            f"({load.ratio.median:.2f}{X}); the difference is type validation and building "
-            "the dataclasses, which grow with the number of values, not with the disk."
+            f"(about {load.ratio.median:.1f}{X}): it compares the bytes with those it read "
+            "before and skips the parse, and what is left, type validation and building the "
+            "dataclasses, grows with the number of values, not with the disk."
         )
     for point in r.scale:
         entry = point.load.get(OURS)

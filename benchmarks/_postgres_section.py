@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._format import NONE, Page, X, met, ratio, seconds, spread
+from ._format import NONE, Page, X, ratio, seconds, spread, verdict
 from ._postgres import HAND_LOAD, HAND_TXN, OURS_LOAD, OURS_TXN, PostgresResults
 
 TXN_TARGET = 1.3  # transaction() against the same SELECT … FOR UPDATE + UPDATE by hand
@@ -21,7 +21,7 @@ def postgres_headline(pr: PostgresResults) -> list[list[str]]:
             ratio(ours.ratio),
             spread(ours.ratio),
             f"≤ {TXN_TARGET}{X}",
-            met(ours.ratio.median if ours.ratio else None, TXN_TARGET),
+            verdict(ours.ratio, TXN_TARGET),
         ]
     ]
 

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from ._evolution import Pair
-from ._format import NONE, TO, Page, X, met, ratio, seconds, spread
+from ._format import NONE, TO, Page, X, ratio, seconds, spread, verdict
 from ._generator import NewVsCopier
 from ._imports import ImportCost
 from ._journal_section import journal_headline, journal_section
@@ -65,7 +65,8 @@ def _intro(page: Page, r: Results) -> None:
         "ratio of their mean times is taken per round. Tables show the median over the rounds "
         f"(n in the spread column) and the spread of the per-round values "
         f"(interquartile range and min{TO}max). The machine is shared and noisy: read the "
-        "spread before the second decimal.",
+        "spread before the second decimal. A target is met when the upper quartile is within "
+        "it and missed when the lower quartile is beyond it; in between the page says so.",
         "",
     )
     if r.generated_with:
@@ -275,7 +276,7 @@ def _row(
         ratio(summary),
         spread(summary),
         f"≤ {target}{X}" if target else NONE,
-        met(summary.median if summary else None, target) if target else NONE,
+        verdict(summary, target) if target else NONE,
     ]
 
 
@@ -296,7 +297,7 @@ def _generator_rows(r: Results) -> list[list[str]]:
                 NONE,
                 spread(r.help, "s"),
                 f"≤ {HELP_TARGET} s",
-                met(r.help.median, HELP_TARGET),
+                verdict(r.help, HELP_TARGET),
             ]
         )
     else:
@@ -311,7 +312,7 @@ def _generator_rows(r: Results) -> list[list[str]]:
                 NONE,
                 spread(r.imports.extra, "s"),
                 f"≤ +{seconds(IMPORT_TARGET)}",
-                met(r.imports.extra.median, IMPORT_TARGET),
+                verdict(r.imports.extra, IMPORT_TARGET),
             ]
         )
     else:
@@ -325,7 +326,7 @@ def _generator_rows(r: Results) -> list[list[str]]:
                 ratio(r.new.ratio),
                 spread(r.new.ratio),
                 f"≤ {NEW_TARGET}{X}",
-                met(r.new.ratio.median, NEW_TARGET),
+                verdict(r.new.ratio, NEW_TARGET),
             ]
         )
     else:

@@ -7,6 +7,7 @@ file breaking the rule, so a scan that finds nothing cannot pass by accident.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,8 +28,16 @@ TEMPLATE = REPO / "template"
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:
-    for path in sorted(SRC.rglob("*.py")):
-        yield path.relative_to(SRC).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+    yield from _parsed()
+
+
+@functools.cache
+def _parsed() -> tuple[tuple[str, ast.Module], ...]:
+    """Every module of stategen, parsed once per test process: the rules only read them."""
+    return tuple(
+        (path.relative_to(SRC).as_posix(), ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(SRC.rglob("*.py"))
+    )
 
 
 def _imports(name: str, tree: ast.Module) -> set[str]:

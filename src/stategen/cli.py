@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from . import __version__
 from ._exit import reporting_errors
 
 
@@ -50,6 +49,8 @@ ProjectOption = Annotated[
 
 def _show_version(value: bool) -> None:
     if value:
+        from . import __version__  # read on demand: see stategen/__init__.py
+
         typer.echo(f"stategen {__version__}")
         raise typer.Exit()
 
