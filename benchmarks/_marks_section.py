@@ -171,7 +171,7 @@ def _many(page: Page, many: ManyPoint | str) -> None:
         "three ways racing in the same rounds, each on a file of its own: "
         "`with manager.transaction() as state: state.completed.extend(items)` (as a user "
         "would write it: the whole state is decoded, encoded and diffed, and one record "
-        "appended), `manager.mark_completed_many(items)` (one record and its two syncs, as "
+        "appended), `manager.mark_completed_many(items)` (one record and its one sync, as "
         f"for one mark), and {many.per_update} SQLite `UPDATE`s in one transaction (WAL, "
         "`synchronous=FULL`).",
         "",
@@ -252,12 +252,12 @@ def _costs(page: Page) -> None:
             [
                 "`transaction()`",
                 "decode, encode and compare: O(N) CPU; then the write of `save()`: O(N)",
-                "decode, encode and diff: O(N) CPU; one record appended: O(K) bytes, 2 syncs",
+                "decode, encode and diff: O(N) CPU; one record appended: O(K) bytes, 1 sync",
             ],
             [
                 "`mark_completed()`, `mark_completed_many()` (K items)",
                 "apply the change, then the write of `save()`: O(N)",
-                "O(K) CPU, one record of O(K) bytes, 2 syncs (the record, then its commit mark)",
+                "O(K) CPU, one record of O(K) bytes, 1 sync (the mark rides on the next)",
             ],
             [
                 "compaction (a fold)",

@@ -210,15 +210,16 @@ JOURNAL_SCENARIOS = {
 def crash_journal_at_every_step(root: Path, scenario: Scenario) -> FaultReport:
     """Crash `mark_completed(scenario.item)` in journal mode at each of its steps in turn.
 
-    Before the step that makes the change visible (the record's commit mark written into
-    the journal, or the new snapshot renamed into place) a manager made afresh must read the
-    state as it was; from then on, as it is after the update. The next update must then work,
+    Before the step that makes the change count (the whole record written into the journal,
+    or the new snapshot renamed into place) a manager made afresh must read the state as it
+    was; from then on, as it is after the update. The next update must then work,
     and
     leave no temp file and no torn record.
     """
     old, new, steps = _journal_update(root / "spy" / "state.json", scenario)
-    # A record is written pending, synced, then marked: the mark (the second write into
-    # the journal) is what makes it count.
+    # A record is written pending, synced, then marked. Once the process is gone, a whole
+    # pending record counts: the next holder of the lock (here the fresh manager, which
+    # finds it free) syncs it. So the first write into the journal is the commit point.
     journal_writes = [
         index
         for index, (name, _, target) in enumerate(steps)
@@ -229,7 +230,7 @@ def crash_journal_at_every_step(root: Path, scenario: Scenario) -> FaultReport:
         for index, (name, _, target) in enumerate(steps)
         if name == "replace" and Path(target).name == "state.json"
     ]
-    publish = min(journal_writes[1:2] + renames)
+    publish = min(journal_writes[:1] + renames)
     ctx = context()
     failures: dict[str, str] = {}
     for index, (name, call, target) in enumerate(steps):

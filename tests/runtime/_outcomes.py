@@ -322,7 +322,7 @@ def checked_once(real: Callable[..., None]) -> Callable[..., None]:
     """`Reader._follow_journal` behind the identity check as it was: a journal gone is
     corruption, whatever happened to the snapshot."""
 
-    def follow(self: Any, cache: Any, directory: Any, name: str) -> None:
+    def follow(self: Any, cache: Any, directory: Any, name: str, held: Any) -> None:
         journal = cache.journal
         journal_name = self.names(directory, name).journal
         if journal is not None and not journal.is_at(directory, journal_name):
@@ -331,16 +331,17 @@ def checked_once(real: Callable[..., None]) -> Callable[..., None]:
                 Path(directory.where(journal_name)),
                 "the journal was replaced or removed while the state was in use",
             )
-        real(self, cache, directory, name)
+        real(self, cache, directory, name, held)
 
     return follow
 
 
 def pending_is_not_a_record() -> bool:
-    """Whether a pending record (its CRC inverted) reads as no record to a scan."""
+    """Whether a scan takes no pending record (its CRC inverted) as a record, and reports it
+    as pending, with nothing torn after it: the reader settles it, or leaves it."""
     generation = _records.generation_bytes(_records.new_generation())
     record = _records.frame(generation, 0, b"[]")
     found = _records.scan(
         _records.pending(record), _records.START, generation, 0, at_end=True, check_rest=True
     )
-    return not found.payloads and bool(found.torn)
+    return not found.payloads and found.pending == (_records.START, record) and not found.torn

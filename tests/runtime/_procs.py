@@ -147,6 +147,13 @@ def hold_lock(path: Path, held: Event, release: Event) -> None:
         release.wait(60)
 
 
+def hold_batch_lock(path: Path, held: Event, release: Event) -> None:
+    """Hold a batch state's lock (inside a journal-mode transaction) until `release` is set."""
+    with BatchStore(path, journal=True).transaction():
+        held.set()
+        release.wait(60)
+
+
 def save_forever(path: Path, states: list[Blob], done: Any, ready: Event) -> None:
     """Save the states in turn, numbered, forever: the parent kills this process at random.
 

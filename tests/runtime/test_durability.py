@@ -53,12 +53,12 @@ class TestTheOption:
 
 @posix_only
 class TestSyncs:
-    @pytest.mark.parametrize(("durability", "syncs"), [("full", 2), ("normal", 0)])
+    @pytest.mark.parametrize(("durability", "syncs"), [("full", 1), ("normal", 0)])
     def test_a_journal_append_syncs_only_at_full(
         self, state_path: Path, durability: str, syncs: int
     ) -> None:
         """The same two writes (the record pending, then its commit mark) at both levels;
-        the two syncs between and after them only at "full"."""
+        the one sync between them only at "full"."""
         store = _marked(state_path, durability)
         with spying() as events:
             store.mark_completed("item-000010")

@@ -368,18 +368,29 @@ class StateCommitUnknownError(StateUnavailableError):
         self.reason = reason
 
     @classmethod
-    def on_disk(cls, path: os.PathLike[str] | str, cause: OSError) -> "StateCommitUnknownError":
+    def on_disk(
+        cls, path: os.PathLike[str] | str, cause: OSError, *, undone: bool = False
+    ) -> "StateCommitUnknownError":
         """The file engine's case: the change is in place, but the system did not confirm
-        it durable (`cause`), so it may not survive a power loss. `host` is empty."""
+        it durable (`cause`), so it may not survive a power loss; or, `undone`, it failed and
+        was taken back, but that was not confirmed, so a power loss may bring it back.
+        `host` is empty."""
         where = f" ({cause.filename})" if cause.filename is not None else ""
         reason = f"{cause.strerror or cause}{where}"
         error = cls.__new__(cls)
-        StateError.__init__(
-            error,
-            f"{shown(path)}: the change is in place, but the system could not confirm it is on the "
-            f"disk: {reason}; it may not survive a power loss, read the state again before "
-            "repeating it",
-        )
+        if undone:
+            what = (
+                "the change failed and was taken back, but the system could not confirm that "
+                f"on the disk: {reason}; a power loss may bring the change back, read the state "
+                "again before repeating it"
+            )
+        else:
+            what = (
+                "the change is in place, but the system could not confirm it is on the disk: "
+                f"{reason}; it may not survive a power loss, read the state again before "
+                "repeating it"
+            )
+        StateError.__init__(error, f"{shown(path)}: {what}")
         error.location, error.host, error.reason = str(path), "", reason
         return error
 

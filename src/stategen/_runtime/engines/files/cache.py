@@ -35,6 +35,7 @@ class Cache:
         "status",
         "stored",
         "torn",
+        "unmarked",
     )
 
     def __init__(
@@ -55,6 +56,9 @@ class Cache:
         self.sequence = 0  # the number of the next record (so: how many are applied)
         self.scanned = False  # the journal was read to its end once, every byte checked
         self.torn = False  # bytes after `end` that are no record: cut before appending
+        #: A pending record taken once settled, (offset, bytes), whose commit mark is not
+        #: written yet: the next append writes it first (no record may follow a pending one).
+        self.unmarked: tuple[int, bytes] | None = None
 
     def same_snapshot(self, found: os.stat_result | None) -> bool:
         """Whether `found` (an lstat of the snapshot's name) is the snapshot held, unchanged."""

@@ -40,5 +40,5 @@ def refused(
     if isinstance(cause, StateError):
         raise cause
     if isinstance(cause, Unconfirmed):  # after the commit point: neither done nor unchanged
-        raise StateCommitUnknownError.on_disk(path, cause) from cause
+        raise StateCommitUnknownError.on_disk(path, cause, undone=cause.undone) from cause
     raise error(path, cause) from cause

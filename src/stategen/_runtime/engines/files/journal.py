@@ -163,27 +163,47 @@ class JournalFile:
         returns. Without `sync` the same writes, unsynced: seen by readers, and kept by the
         system if the process dies, but not necessarily through a power loss.
 
-        Two steps, each synced (see `records`): the record pending (its CRC inverted), which
-        no reader takes, then its commit mark. A failure before the mark is written leaves
-        a pending record, erased again (best effort): no reader ever took it, so the state
-        is unchanged for everyone. A failure of the last sync raises `atomic.Unconfirmed`:
-        readers may already have taken the record, which may not survive a power loss.
+        The record is written pending (its CRC inverted), which no reader takes without the
+        lock; synced, the one sync of an append; then marked, so that readers take it (see
+        `records`). The mark needs no sync of its own: if a power loss takes it, the synced
+        record is pending again, and the next holder of the lock marks it (`settle`).
+
+        A failure before the mark leaves a pending record: it is erased again, and the
+        erasure synced, so the state is unchanged for everyone, whatever comes after. When
+        the erasure cannot be made durable either, `atomic.Unconfirmed`: a power loss may
+        bring the record back, and it would then count.
         """
-        write_at(self.fd, offset, _records.pending(record))
         try:
+            write_at(self.fd, offset, _records.pending(record))
             if sync:
                 flush_data(self.fd)
-            write_at(self.fd, offset, _records.mark(record))  # the commit point
-        except BaseException:
-            with contextlib.suppress(OSError):
-                write_at(self.fd, offset, bytes(len(record)))
+            write_at(self.fd, offset, _records.mark(record))  # seen from now on
+        except BaseException as failure:
+            self._erase(offset, len(record), failure, durably=sync)
             raise
-        if not sync:
-            return
+
+    def settle(self) -> None:
+        """Sync what the journal holds, so that a pending record in it counts: it may never
+        have been synced (see `records`). Only under the state's lock, where no writer is
+        between its write and its sync."""
+        flush_data(self.fd)
+
+    def mark(self, offset: int, record: bytes) -> None:
+        """Write the commit mark of the settled `record` at `offset`, for readers without the
+        lock. Not synced: the sync of the record appended after it carries it, and if a power
+        loss takes it first, the record is pending again, and settled again."""
+        write_at(self.fd, offset, _records.mark(record))
+
+    def _erase(self, offset: int, size: int, failure: BaseException, *, durably: bool) -> None:
+        """Overwrite the pending record at `offset` with zeros after `failure`, synced with
+        `durably`; `atomic.Unconfirmed` (from `failure`) when that cannot be done."""
         try:
-            flush_data(self.fd)
+            write_at(self.fd, offset, bytes(size))
+            if durably:
+                flush_data(self.fd)
         except OSError as error:
-            raise _atomic.Unconfirmed.of(error) from error
+            cause = failure if isinstance(failure, OSError) else error
+            raise _atomic.Unconfirmed.of(cause, undone=True) from error
 
     def cut(self, offset: int, size: int) -> None:
         """Drop everything from `offset` on (a torn tail), keeping `size` bytes of room.

@@ -30,6 +30,7 @@ from .failing import Failing
 from .fs import names as _names
 from .fs.directory import Directory
 from .fs.locate import Location, Locator
+from .fs.lock import tried as _tried
 from .fs.regular import open_regular, read_regular, read_whole, refuse_unless_regular
 from .fs.temps import Temps
 from .journal import JournalFile, capacity
@@ -203,13 +204,13 @@ class Reader:
             cache = self.cache
             plain = cache is None or cache.generation is None
             try:
-                return self._read(held.directory, held.name, found, check_bytes=plain)
+                return self._read(held.directory, held.name, found, check_bytes=plain, held=held)
             except _Moved:  # changed by hand under the lock: read them afresh, once
                 self.drop()
                 found = held.directory.lstat(held.name)
                 if found is None:
                     return None
-                return self._read(held.directory, held.name, found, check_bytes=True)
+                return self._read(held.directory, held.name, found, check_bytes=True, held=held)
 
     def salvage(self, held: Held) -> Salvage | None:
         """`Session.salvage`: the snapshot and the journal's records before a damaged one."""
@@ -262,9 +263,16 @@ class Reader:
     # Reading ----------------------------------------------------------------------------
 
     def _read(
-        self, directory: Directory, name: str, found: os.stat_result, *, check_bytes: bool
+        self,
+        directory: Directory,
+        name: str,
+        found: os.stat_result,
+        *,
+        check_bytes: bool,
+        held: Held | None = None,
     ) -> Stored:
-        """The snapshot at `name` (whose lstat is `found`) and its journal, applied.
+        """The snapshot at `name` (whose lstat is `found`) and its journal, applied; `held`:
+        read by a session, under the lock.
 
         A cached snapshot serves when it is the same file; with `check_bytes` only when it
         also has the same bytes.
@@ -284,7 +292,7 @@ class Reader:
         if cache is None:
             cache = self._load_snapshot(directory, name, found)
         if cache.generation is not None:
-            self._follow_journal(cache, directory, name)
+            self._follow_journal(cache, directory, name, held)
         return cache.stored
 
     def _load_snapshot(self, directory: Directory, name: str, found: os.stat_result) -> Cache:
@@ -302,8 +310,11 @@ class Reader:
         self.cache = cache
         return cache
 
-    def _follow_journal(self, cache: Cache, directory: Directory, name: str) -> None:
-        """Apply the records of the snapshot's generation that were appended since last time."""
+    def _follow_journal(
+        self, cache: Cache, directory: Directory, name: str, held: Held | None
+    ) -> None:
+        """Apply the records of the snapshot's generation that were appended since last time,
+        and a pending one after them once it is settled (see `_settled`)."""
         assert cache.generation is not None
         journal_name = self.names(directory, name).journal
         journal = cache.journal
@@ -314,6 +325,7 @@ class Reader:
                 journal.close()
                 cache.journal = journal = None
                 cache.end, cache.scanned, cache.torn = _records.START, False, False
+                cache.unmarked = None
             else:
                 # Every writer replaces the snapshot before it touches the journal, so a
                 # journal gone under an unchanged snapshot was replaced or removed by hand:
@@ -340,6 +352,12 @@ class Reader:
         if found.corrupt is not None:
             self.drop()
             raise StateCorruptError(journal.path, found.corrupt)
+        pending = found.pending
+        if pending is not None and self._settled(journal, pending, directory, name, held):
+            offset, record = pending
+            found.payloads.append((offset, record[_records.HEAD_SIZE :]))
+            found.end, found.sequence = offset + len(record), found.sequence + 1
+            cache.unmarked = pending
         if found.payloads:
             try:
                 apply_records(cache, found.payloads)
@@ -347,6 +365,38 @@ class Reader:
                 self.drop()
                 raise
         cache.end, cache.sequence, cache.torn = found.end, found.sequence, found.torn
+
+    def _settled(
+        self,
+        journal: JournalFile,
+        pending: tuple[int, bytes],
+        directory: Directory,
+        name: str,
+        held: Held | None,
+    ) -> bool:
+        """Whether the pending record (offset, bytes) now counts: synced here, by the holder of
+        the lock, where no writer can be between its write and its sync.
+
+        A reader without the lock tries it once without waiting. When it is busy, a writer is
+        at work (the record may be the one it is appending): the record does not count yet.
+        The mark is written by the next append (`state`), which syncs it with its record.
+        """
+        offset, record = pending
+        if held is not None:
+            journal.settle()  # a failed sync fails the session
+            return True
+        with _tried(directory, self.names(directory, name).lock) as free:
+            if not free:
+                return False
+            # Read again under the lock: a writer may have erased it since.
+            now = journal.read(offset, len(record))
+            if now not in (record, _records.pending(record)):
+                return False
+            try:
+                journal.settle()
+            except OSError:
+                return False  # not known to be on disk: not taken
+            return True
 
     def _scan(
         self, journal: JournalFile, cache: Cache, generation: bytes, *, full: bool

@@ -6,10 +6,15 @@ The CRC-32 covers everything after itself (the length, the sequence, the generat
 payload, in one run of bytes), so a record that was torn by a crash, or damaged later, never
 passes as a good one. Records of one generation are numbered from 0 without a gap.
 
-A record is written in two steps, each synced before the next: first with its CRC inverted
-(pending: no reader takes it, it reads as a torn tail), then its CRC (the commit mark). So a
-record that could not be made durable never passes as a good one, for any reader, and the
-format stays what it was: a committed record is the same bytes.
+A record is written in two steps with one sync between them: first with its CRC inverted
+(pending), synced, then its CRC (the commit mark). The mark is never synced on its own: the
+sync of the record is what makes the change durable, and the mark only says that the sync
+is done. So a record at the tail whose CRC is inverted and otherwise whole ("pending") was
+either synced and acknowledged, its mark lost to a power loss, or written by a process that
+stopped before the mark (synced or not). Either way it is all of one change, and it counts
+once it is known to be on disk: whoever holds the state's lock syncs the journal, then
+marks it (see `journal.JournalFile.settle`). Nobody takes it without the lock, since a
+writer may be between its write and its sync. A committed record is the same bytes as ever.
 
 The file is preallocated, so the records end where the next head is not a good record of
 the expected generation and sequence: usually zeros. What lies after that end decides what
@@ -44,6 +49,9 @@ class Scan:
     torn: bool = False  # bytes after `end` that are no record (a cut-short append, or stale)
     corrupt: str | None = None  # a bad record with good ones after it: what is wrong
     short: bool = False  # a record runs past the bytes given: read further and scan again
+    #: A whole record with its CRC inverted right after the last good one, (file offset,
+    #: the record's bytes as committed): a change whose commit mark is missing.
+    pending: tuple[int, bytes] | None = None
 
 
 def new_generation() -> str:
@@ -112,7 +120,11 @@ def scan(
         if stop > size:
             found.short = not at_end
             break
-        if crc != crc32(view[position + 4 : stop]):
+        actual = crc32(view[position + 4 : stop])
+        if crc != actual:
+            if crc == actual ^ 0xFFFFFFFF:
+                record = actual.to_bytes(4, "little") + bytes(view[position + 4 : stop])
+                found.pending = (offset + position, record)
             break
         payloads.append((offset + position, bytes(view[position + HEAD_SIZE : stop])))
         sequence += 1
@@ -127,14 +139,16 @@ def scan(
         head = data[position : position + HEAD_SIZE]
         found.torn = head != bytes(len(head))
         return found
-    # Compared as bytes: a memoryview compares item by item, twenty times slower.
-    rest = data[position:]
+    # What follows a pending record decides the rest. Compared as bytes: a memoryview
+    # compares item by item, twenty times slower.
+    rest = data[position + (len(found.pending[1]) if found.pending else 0) :]
     if rest == bytes(len(rest)):  # zeros: the preallocated space nobody wrote yet
         return found
     later = _later_record(data, view, position, generation, found.sequence)
     if later is None:
         found.torn = True
     else:
+        found.pending = None  # not the tail: a record that lost its mark has none after it
         found.corrupt = (
             f"journal record {found.sequence} at byte {offset + position} is damaged, "
             f"and a good record of the same generation follows it at byte {offset + later}"

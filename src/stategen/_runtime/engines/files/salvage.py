@@ -44,7 +44,7 @@ def salvage(
     if generation is None:
         return Salvage(_replay(base, []), 0, 0, "", where)
     try:
-        header, content = _journal_bytes(directory, journal_name, origin, owner, limit)
+        header, content, synced = _journal_bytes(directory, journal_name, origin, owner, limit)
     except StateError:
         raise  # a link, a stranger's file: never read, and the state never replaced
     except OSError as error:  # unreadable, or larger than any journal of the snapshot
@@ -55,8 +55,12 @@ def salvage(
     damage = [] if header == _records.MAGIC else ["its records were read past the damaged header"]
     name = _records.generation_bytes(generation)
     found = _records.scan(content, _records.START, name, 0, at_end=True, check_rest=True)
+    payloads = found.payloads
+    if found.pending is not None and synced:  # recover() holds the lock: see `records`
+        offset, record = found.pending
+        payloads = [*payloads, (offset, record[_records.HEAD_SIZE :])]
     changes: list[Any] = []
-    for offset, payload in found.payloads:
+    for offset, payload in payloads:
         try:
             ops = decode(payload)
         except Unreadable as error:
@@ -66,7 +70,7 @@ def salvage(
             damage.append(f"record {len(changes)} at byte {offset} holds no list of changes")
             break
         changes.append(ops)
-    lost = len(found.payloads) - len(changes)
+    lost = len(payloads) - len(changes)
     if found.corrupt is not None:
         damage.append(found.corrupt)
         after = found.end - _records.START
@@ -76,13 +80,19 @@ def salvage(
 
 def _journal_bytes(
     directory: Directory, name: str, origin: Path, owner: int, limit: int
-) -> tuple[bytes | None, bytes]:
-    """The journal's header and records (None, b"": there is none), whatever its header."""
+) -> tuple[bytes | None, bytes, bool]:
+    """The journal's header and records (None, b"": there is none), whatever its header, and
+    whether it was synced first (so that a pending record at its end counts)."""
     journal = JournalFile.open(directory, name, origin, owner, writing=False, any_header=True)
     if journal is None:
-        return None, b""
+        return None, b"", False
     try:
-        return journal.read(0, _records.START), journal.read(_records.START, limit=limit)
+        try:
+            journal.settle()
+            synced = True
+        except OSError:
+            synced = False
+        return journal.read(0, _records.START), journal.read(_records.START, limit=limit), synced
     finally:
         journal.close()
 

@@ -214,6 +214,9 @@ class StateFiles(Reader):
                 raise StateCorruptError(journal.path, "the journal was replaced while in use")
             journal.close()
             cache.journal = journal = reopened
+        if cache.unmarked is not None:
+            journal.mark(*cache.unmarked)
+            cache.unmarked = None
         if cache.torn:
             if cache.end == _records.START:
                 # What goes may be the records a new snapshot folded in, written by a save

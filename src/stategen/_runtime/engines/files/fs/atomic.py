@@ -47,10 +47,17 @@ class Unconfirmed(OSError):
     "done" nor "unchanged" is true of it.
     """
 
+    #: The change was taken back (a journal record erased), but that was not confirmed
+    #: either: a power loss may bring it back.
+    undone = False
+
     @classmethod
-    def of(cls, cause: OSError) -> "Unconfirmed":
-        """`cause`, as an error that came after the change was in place."""
-        return cls(cause.errno, cause.strerror or str(cause), cause.filename)
+    def of(cls, cause: OSError, *, undone: bool = False) -> "Unconfirmed":
+        """`cause`, as an error that came after the change was in place (and, with `undone`,
+        taken back again)."""
+        error = cls(cause.errno, cause.strerror or str(cause), cause.filename)
+        error.undone = undone
+        return error
 
 
 def write_atomic(

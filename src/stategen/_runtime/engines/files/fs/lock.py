@@ -250,6 +250,51 @@ def probe(directory: Directory, name: str) -> str:
         os.close(fd)
 
 
+@contextmanager
+def tried(directory: Directory, name: str) -> Iterator[bool]:
+    """Hold the lock file `name` for the block if it is free now: yields whether it is held.
+
+    For a reader without the lock that must know no writer is at work (a pending journal
+    record): one try that does not wait, on a descriptor of its own (so another thread of
+    this process holding the lock counts as a writer), and it never makes the lock file.
+    """
+    fd = _open_existing(directory, name)
+    if fd is None:
+        yield False
+        return
+    try:
+        try:
+            free = _primitives().lock_descriptor(fd, blocking=False)
+        except OSError:
+            free = False
+        try:
+            yield free
+        finally:
+            if free:
+                with contextlib.suppress(OSError):
+                    _primitives().unlock_descriptor(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_existing(directory: Directory, name: str) -> int | None:
+    """The regular file `name`, opened to read; None when it is not there or cannot be."""
+    try:
+        found = directory.lstat(name)
+        if found is None or not stat.S_ISREG(found.st_mode):
+            return None  # never opened: a FIFO or a device may block
+        fd = directory.open(name, _PROBE_FLAGS)
+    except OSError:
+        return None
+    try:
+        if os.path.samestat(found, os.fstat(fd)):
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
 def _take(
     fd: int, deadline: float | None, data_path: Path, lock_path: str, timeout: float | None
 ) -> None:
