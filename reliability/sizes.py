@@ -16,6 +16,7 @@ from .evidence import EVIDENCE
 SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_KILL_ITERATIONS": (25, 2000),  # SIGKILLs of a writer in the middle of a save
     "STATEGEN_JOURNAL_KILLS": (25, 2000),  # SIGKILLs of a writer marking items in journal mode
+    "STATEGEN_GROUP_KILLS": (25, 500),  # SIGKILLs of a writer completing groups of items at once
     "STATEGEN_PROCESSES": (4, 8),  # processes racing transactions on one state file
     "STATEGEN_INCREMENTS": (50, 500),  # transactions per process (and per thread)
     "STATEGEN_PG_CRASH_INCREMENTS": (30, 300),  # acknowledged increments around a server crash

@@ -15,6 +15,7 @@ from ._support import cases, seed_from
 from .conftest import Generated
 
 KILLS = "STATEGEN_JOURNAL_KILLS"
+GROUP_KILLS = "STATEGEN_GROUP_KILLS"
 KILL_SEED = "STATEGEN_KILL_SEED"
 PROCESSES, INCREMENTS = "STATEGEN_PROCESSES", "STATEGEN_INCREMENTS"
 BITFLIPS = "STATEGEN_BITFLIPS"
@@ -60,6 +61,50 @@ def test_positive_control_catches_early_acknowledgement(
         detail="must find acknowledged items missing, or the harness cannot see a loss",
     )
     assert report.lost > 0, report
+
+
+@posix
+def test_a_group_is_all_there_or_not_at_all_after_a_kill(
+    generated: Generated, state_path: Path
+) -> None:
+    """A writer completes items GROUP at a time, each group one change (mark_completed_many
+    and transaction(), in turns): after each SIGKILL the completed items are whole groups,
+    and every acknowledged one is there."""
+    harness, procs = generated.module("_kills"), generated.module("_procs")
+    seed = seed_from(KILL_SEED)
+    report = harness.kill_while_marking(
+        state_path, procs.mark_groups_forever, kills=size(GROUP_KILLS), seed=seed, group=procs.GROUP
+    )
+    record(
+        f"SIGKILL while committing groups of {procs.GROUP} items as one change (journal mode): "
+        "each group all there or absent",
+        runs=report.kills,
+        failures=report.failures,
+        detail=f"{report.acknowledged} items acknowledged in {report.batches} batches; "
+        f"groups split {report.split}, lost {report.lost}, twice {report.repeated}, "
+        f"unreadable {report.unreadable}; {KILL_SEED}={seed}",
+    )
+    assert report.failures == 0, report
+
+
+@posix
+def test_positive_control_catches_a_group_written_item_by_item(
+    generated: Generated, state_path: Path
+) -> None:
+    """The same kills against a writer that completes each group's items one by one must
+    find groups split."""
+    harness, procs = generated.module("_kills"), generated.module("_procs")
+    report = harness.kill_while_marking(
+        state_path, procs.mark_groups_one_by_one_forever, kills=25, group=procs.GROUP
+    )
+    record(
+        "positive control: the same kills against a writer that completes a group item by item",
+        runs=report.kills,
+        failures=report.split,
+        control=True,
+        detail="must find groups split, or the harness cannot see a partial group",
+    )
+    assert report.split > 0, report
 
 
 @posix

@@ -103,11 +103,13 @@ class MarkReport:
     unreadable: int = 0  # kills after which the state did not load
     torn: int = 0  # kills that left a cut-short record at the journal's tail
     batches: int = 1  # fresh batches started when one ran low
+    split: int = 0  # kills after which a group written as one change was there in part
 
     @property
     def failures(self) -> int:
-        """Kills that broke a promise: an acknowledged item lost or doubled, or no state."""
-        return self.lost + self.repeated + self.unreadable
+        """Kills that broke a promise: an acknowledged item lost or doubled, a group of one
+        change split, or no state."""
+        return self.lost + self.repeated + self.unreadable + self.split
 
 
 def kill_while_marking(
@@ -117,13 +119,16 @@ def kill_while_marking(
     kills: int,
     items: int = 2_000,
     seed: int | None = None,
+    group: int = 1,
 ) -> MarkReport:
     """Start `writer`, kill it with SIGKILL at a random moment, check the state; `kills` times.
 
     `writer(path, pipe, ready)` marks the pending items of a Batch state completed and
     writes each item to `pipe` once it is acknowledged. After every kill a manager made
     afresh must load the state, with every item acknowledged so far completed, exactly
-    once. A fresh batch starts when this one runs low.
+    once. A fresh batch starts when this one runs low. `group`: the writer completes the
+    items in order, `group` at a time in one change, so the completed items must be whole
+    groups from the start of the batch.
     """
     rng = random.Random(seed)
     report = MarkReport()
@@ -154,11 +159,14 @@ def kill_while_marking(
         acknowledged.update(heard)
         report.torn += torn_tail(path)
         try:
-            completed = BatchStore(path).load().completed
+            state = BatchStore(path).load()
         except StateError:
             report.unreadable += 1
             BatchStore(path).recover()
             continue
+        completed = state.completed
+        whole = len(completed) % group == 0 and completed == state.items[: len(completed)]
+        report.split += not whole
         report.lost += len(acknowledged - set(completed))
         report.repeated += len(completed) - len(set(completed))
     return report

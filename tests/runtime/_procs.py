@@ -64,6 +64,9 @@ class BatchStore(StateStore[Batch]):
     def mark_completed(self, item: str) -> None:
         self._change(lambda stored: self._progress.completing(stored, item))
 
+    def mark_completed_many(self, items: list[str]) -> None:
+        self._change(lambda stored: self._progress.completing_many(stored, items))
+
     def mark_failed(self, item: str, error: str) -> None:
         self._change(lambda stored: self._progress.failing(stored, item, error))
 
@@ -197,6 +200,44 @@ def mark_forever(path: Path, acknowledged: int, ready: Event) -> None:
     while (item := store.next_pending()) is not None:
         store.mark_completed(item)
         os.write(acknowledged, item.encode() + b"\n")
+        ready.set()
+    ready.set()
+
+
+#: The items a group-committing writer completes in one change.
+GROUP = 7
+
+
+def mark_groups_forever(path: Path, acknowledged: int, ready: Event) -> None:
+    """Complete the pending items in order, GROUP at a time, each group one change: by
+    `mark_completed_many` and by a `transaction()`, in turns. Each item goes to the pipe
+    `acknowledged` once its group's call returned."""
+    store = BatchStore(path, journal=True)
+    turn = 0
+    while (first := store.next_pending()) is not None:
+        items = store.load().items
+        group = items[items.index(first) :][:GROUP]
+        if turn % 2:
+            with store.transaction() as state:
+                state.completed.extend(group)
+        else:
+            store.mark_completed_many(group)
+        turn += 1
+        os.write(acknowledged, "".join(f"{item}\n" for item in group).encode())
+        ready.set()
+    ready.set()
+
+
+def mark_groups_one_by_one_forever(path: Path, acknowledged: int, ready: Event) -> None:
+    """The positive control: the same groups, each item its own change; a kill inside a
+    group leaves part of it, which the group check must catch."""
+    store = BatchStore(path, journal=True)
+    while (first := store.next_pending()) is not None:
+        items = store.load().items
+        group = items[items.index(first) :][:GROUP]
+        for item in group:
+            store.mark_completed(item)
+        os.write(acknowledged, "".join(f"{item}\n" for item in group).encode())
         ready.set()
     ready.set()
 

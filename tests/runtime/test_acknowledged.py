@@ -112,7 +112,7 @@ class TestErrorsTellTheTruth:
                 store.mark_completed("item-000001")
         finally:
             os.fdatasync = real
-        assert "taken back" in str(raised.value) and "bring the change back" in str(raised.value)
+        assert "taken back" in str(raised.value) and "may bring it back" in str(raised.value)
         assert BatchStore(state_path, journal=True).load().completed == ["item-000000"]
         store.mark_completed("item-000002")  # the next append goes where the erased one was
         assert BatchStore(state_path).load().completed == ["item-000000", "item-000002"]

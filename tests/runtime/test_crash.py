@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from _kills import LARGE, SMALL, kill_at_random, kill_while_marking
 from _procs import (
+    GROUP,
     acknowledge_early_forever,
     blob_store,
     mark_forever,
+    mark_groups_forever,
+    mark_groups_one_by_one_forever,
     naive_save_forever,
     save_forever,
 )
@@ -50,6 +53,23 @@ class TestKillWhileMarking:
         print(f"\njournal: {report}")
         assert report.failures == 0, report
         assert report.acknowledged > 0
+
+    def test_a_group_committed_as_one_change_is_all_there_or_not_at_all(
+        self, state_path: Path
+    ) -> None:
+        """mark_completed_many() and transaction() of GROUP items: one record, one sync.
+        After every kill the group is whole or absent, and every acknowledged one is there."""
+        report = kill_while_marking(state_path, mark_groups_forever, kills=KILLS, group=GROUP)
+        print(f"\ngroups: {report}")
+        assert report.failures == 0, report
+        assert report.acknowledged > 0
+
+    def test_positive_control_catches_a_group_written_item_by_item(self, state_path: Path) -> None:
+        report = kill_while_marking(
+            state_path, mark_groups_one_by_one_forever, kills=KILLS, group=GROUP
+        )
+        print(f"\none by one: {report}")
+        assert report.split > 0, report
 
     def test_positive_control_catches_early_acknowledgement(self, state_path: Path) -> None:
         """The same harness records lost items when a writer acknowledges before it writes."""

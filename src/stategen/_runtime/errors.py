@@ -343,9 +343,7 @@ class StateUnavailableError(StateError, ConnectionError):
             f"{shown(location)}: the database server {shown(host)} is unavailable ({reason}); "
             "nothing was changed, try again when it is back"
         )
-        self.location = location
-        self.host = host
-        self.reason = reason
+        self.location, self.host, self.reason = location, host, reason
 
 
 class StateCommitUnknownError(StateUnavailableError):
@@ -363,34 +361,25 @@ class StateCommitUnknownError(StateUnavailableError):
             f"during COMMIT ({reason}); the change may or may not have been stored, read the state "
             "again before repeating it",
         )
-        self.location = location
-        self.host = host
-        self.reason = reason
+        self.location, self.host, self.reason = location, host, reason
 
     @classmethod
     def on_disk(
         cls, path: os.PathLike[str] | str, cause: OSError, *, undone: bool = False
     ) -> "StateCommitUnknownError":
-        """The file engine's case: the change is in place, but the system did not confirm
-        it durable (`cause`), so it may not survive a power loss; or, `undone`, it failed and
-        was taken back, but that was not confirmed, so a power loss may bring it back.
-        `host` is empty."""
+        """The file engine's case (`host` empty): the change is in place, but the system did
+        not confirm it durable (`cause`); or, `undone`, it was taken back, unconfirmed."""
         where = f" ({cause.filename})" if cause.filename is not None else ""
         reason = f"{cause.strerror or cause}{where}"
         error = cls.__new__(cls)
+        what, then = ("is in place, but not", "it may not survive a power loss")
         if undone:
-            what = (
-                "the change failed and was taken back, but the system could not confirm that "
-                f"on the disk: {reason}; a power loss may bring the change back, read the state "
-                "again before repeating it"
-            )
-        else:
-            what = (
-                "the change is in place, but the system could not confirm it is on the disk: "
-                f"{reason}; it may not survive a power loss, read the state again before "
-                "repeating it"
-            )
-        StateError.__init__(error, f"{shown(path)}: {what}")
+            what, then = ("failed and was taken back, but not", "a power loss may bring it back")
+        StateError.__init__(
+            error,
+            f"{shown(path)}: the change {what} confirmed on the disk by the system: {reason}; "
+            f"{then}, read the state again before repeating it",
+        )
         error.location, error.host, error.reason = str(path), "", reason
         return error
 

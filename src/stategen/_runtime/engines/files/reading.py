@@ -25,12 +25,12 @@ from ...storage import Salvage, Stored
 from . import document as _document
 from . import records as _records
 from . import salvage as _salvage
+from . import tail as _tail
 from .cache import HOLD, Cache, apply_records
 from .failing import Failing
 from .fs import names as _names
 from .fs.directory import Directory
 from .fs.locate import Location, Locator
-from .fs.lock import tried as _tried
 from .fs.regular import open_regular, read_regular, read_whole, refuse_unless_regular
 from .fs.temps import Temps
 from .journal import JournalFile, capacity
@@ -345,15 +345,19 @@ class Reader:
                 return
             cache.journal = journal
         generation = _records.generation_bytes(cache.generation)
-        found = self._scan(journal, cache, generation, full=not cache.scanned)
+        found = _tail.scan_since(
+            journal, cache, generation, self.journal_limit, full=not cache.scanned
+        )
         if found.torn and cache.scanned:
-            found = self._scan(journal, cache, generation, full=True)  # torn, or corrupt?
+            found = _tail.scan_since(journal, cache, generation, self.journal_limit, full=True)
         cache.scanned = True
         if found.corrupt is not None:
             self.drop()
             raise StateCorruptError(journal.path, found.corrupt)
         pending = found.pending
-        if pending is not None and self._settled(journal, pending, directory, name, held):
+        lock = (directory, self.names(directory, name).lock)
+        if pending is not None and _tail.settled(journal, pending, lock, locked=held is not None):
+            # It counts now; its mark is written before anything is appended after it.
             offset, record = pending
             found.payloads.append((offset, record[_records.HEAD_SIZE :]))
             found.end, found.sequence = offset + len(record), found.sequence + 1
@@ -365,60 +369,6 @@ class Reader:
                 self.drop()
                 raise
         cache.end, cache.sequence, cache.torn = found.end, found.sequence, found.torn
-
-    def _settled(
-        self,
-        journal: JournalFile,
-        pending: tuple[int, bytes],
-        directory: Directory,
-        name: str,
-        held: Held | None,
-    ) -> bool:
-        """Whether the pending record (offset, bytes) now counts: synced here, by the holder of
-        the lock, where no writer can be between its write and its sync.
-
-        A reader without the lock tries it once without waiting. When it is busy, a writer is
-        at work (the record may be the one it is appending): the record does not count yet.
-        The mark is written by the next append (`state`), which syncs it with its record.
-        """
-        offset, record = pending
-        if held is not None:
-            journal.settle()  # a failed sync fails the session
-            return True
-        with _tried(directory, self.names(directory, name).lock) as free:
-            if not free:
-                return False
-            # Read again under the lock: a writer may have erased it since.
-            now = journal.read(offset, len(record))
-            if now not in (record, _records.pending(record)):
-                return False
-            try:
-                journal.settle()
-            except OSError:
-                return False  # not known to be on disk: not taken
-            return True
-
-    def _scan(
-        self, journal: JournalFile, cache: Cache, generation: bytes, *, full: bool
-    ) -> _records.Scan:
-        if full:
-            data = journal.read(cache.end, limit=self.journal_limit)
-            return _records.scan(
-                data, cache.end, generation, cache.sequence, at_end=True, check_rest=True
-            )
-        head = journal.read(cache.end, _records.HEAD_SIZE)
-        if head == bytes(len(head)):  # nothing appended since: the usual case, made cheap
-            return _records.Scan(end=cache.end, sequence=cache.sequence)
-        data = journal.read_window(cache.end)
-        found = _records.scan(
-            data, cache.end, generation, cache.sequence, at_end=False, check_rest=False
-        )
-        if found.short:  # a record runs past the window: read the rest
-            data = journal.read(cache.end, limit=self.journal_limit)
-            found = _records.scan(
-                data, cache.end, generation, cache.sequence, at_end=True, check_rest=False
-            )
-        return found
 
 
 _readers: "weakref.WeakSet[Reader]" = weakref.WeakSet()

@@ -27,9 +27,10 @@ from . import snapshot as _snapshot
 from .cache import HOLD, Cache
 from .failing import refused
 from .fs.atomic import Unconfirmed
-from .fs.lock import StateLock, lock_for, probe, remove_held
+from .fs.lock import StateLock, lock_for, remove_held
 from .fs.regular import open_regular, refuse_unless_regular
 from .fs.temps import Temps, sweep
+from .fs.trylock import probe
 from .journal import JournalFile
 from .reading import Held, Reader
 

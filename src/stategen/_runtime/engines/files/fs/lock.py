@@ -24,7 +24,7 @@ from ....errors import (
     StateUnsafePathError,
     StateWriteError,
 )
-from ....lockholder import FREE, LockHolder, held_by, unknown
+from ....lockholder import LockHolder
 from . import holder as _holder
 from .directory import Directory
 from .trust import check_link, describe_owner, shared, stranger
@@ -41,21 +41,19 @@ _REOPENS = 1000
 # The lock file is opened by this module, never through a symlink and never blocking, and
 # never truncated: its content is nobody's business, and a link planted at its name must not
 # make a save truncate or create the file the link points to.
-_OPEN_FLAGS = (
+OPEN_FLAGS = (
     os.O_RDWR
     | getattr(os, "O_NOFOLLOW", 0)
     | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_CLOEXEC", 0)
     | getattr(os, "O_BINARY", 0)
 )
-#: `probe` only reads the lock file: it may be another writer's, that this process may not write.
-_PROBE_FLAGS = _OPEN_FLAGS & ~os.O_RDWR | os.O_RDONLY
 
 
 _filelock: ModuleType | None = None
 
 
-def _primitives() -> ModuleType:
+def primitives() -> ModuleType:
     """filelock, imported when a lock is first taken: it loads `logging`, which a program
     that only reads its state never needs."""
     global _filelock
@@ -129,7 +127,7 @@ class StateLock:
             finally:
                 self._owner = None
                 with contextlib.suppress(OSError):
-                    _primitives().unlock_descriptor(fd)
+                    primitives().unlock_descriptor(fd)
                 if removed:
                     self.forget()
         finally:
@@ -174,11 +172,11 @@ class StateLock:
             try:
                 found = directory.lstat(name)
             except OSError as error:
-                _primitives().unlock_descriptor(fd)
+                primitives().unlock_descriptor(fd)
                 raise StateWriteError(data_path, error) from error
             if found is not None and (found.st_dev, found.st_ino) == (device, inode):
                 return fd
-            _primitives().unlock_descriptor(fd)
+            primitives().unlock_descriptor(fd)
             self.forget()
         raise StateWriteError(
             data_path,
@@ -220,88 +218,13 @@ def remove_held(directory: Directory, name: str, fd: int) -> bool:
     return _remove(directory, name, fd)
 
 
-def probe(directory: Directory, name: str) -> str:
-    """Who holds the lock file `name` now, in words ("free", "held by ...", "unknown: why").
-
-    For `show`: it never creates the lock file, and holds the lock no longer than one try
-    that does not wait (let go at once).
-    """
-    try:
-        found = directory.lstat(name)
-        if found is None:
-            return FREE
-        if not stat.S_ISREG(found.st_mode):  # never opened: a FIFO or a device may block
-            return unknown("the lock file is not a regular file")
-        fd = directory.open(name, _PROBE_FLAGS)
-    except FileNotFoundError:
-        return FREE
-    except OSError as error:
-        return unknown(f"the lock file cannot be read ({error.strerror or error})")
-    try:
-        if not os.path.samestat(found, os.fstat(fd)):
-            return unknown("the lock file was replaced while it was looked at")
-        if not _primitives().lock_descriptor(fd, blocking=False):
-            return held_by(_holder.read(fd))
-        _primitives().unlock_descriptor(fd)
-        return FREE
-    except OSError as error:
-        return unknown(f"the lock cannot be tried ({error.strerror or error})")
-    finally:
-        os.close(fd)
-
-
-@contextmanager
-def tried(directory: Directory, name: str) -> Iterator[bool]:
-    """Hold the lock file `name` for the block if it is free now: yields whether it is held.
-
-    For a reader without the lock that must know no writer is at work (a pending journal
-    record): one try that does not wait, on a descriptor of its own (so another thread of
-    this process holding the lock counts as a writer), and it never makes the lock file.
-    """
-    fd = _open_existing(directory, name)
-    if fd is None:
-        yield False
-        return
-    try:
-        try:
-            free = _primitives().lock_descriptor(fd, blocking=False)
-        except OSError:
-            free = False
-        try:
-            yield free
-        finally:
-            if free:
-                with contextlib.suppress(OSError):
-                    _primitives().unlock_descriptor(fd)
-    finally:
-        os.close(fd)
-
-
-def _open_existing(directory: Directory, name: str) -> int | None:
-    """The regular file `name`, opened to read; None when it is not there or cannot be."""
-    try:
-        found = directory.lstat(name)
-        if found is None or not stat.S_ISREG(found.st_mode):
-            return None  # never opened: a FIFO or a device may block
-        fd = directory.open(name, _PROBE_FLAGS)
-    except OSError:
-        return None
-    try:
-        if os.path.samestat(found, os.fstat(fd)):
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
 def _take(
     fd: int, deadline: float | None, data_path: Path, lock_path: str, timeout: float | None
 ) -> None:
     """Lock `fd`, polling until `deadline` (None: for ever)."""
     try:
         # filelock's primitive on our own descriptor: the one place it is used.
-        while not _primitives().lock_descriptor(fd, blocking=False):
+        while not primitives().lock_descriptor(fd, blocking=False):
             if deadline is not None and time.monotonic() >= deadline:
                 raise StateLockTimeout(data_path, lock_path, timeout or 0.0, _holder.read(fd))
             time.sleep(_POLL_INTERVAL)
@@ -319,11 +242,11 @@ def _open_lock_file(directory: Directory, name: str, data_path: Path) -> tuple[i
     for _ in range(3):
         created = False
         try:
-            fd = directory.open(name, _OPEN_FLAGS)
+            fd = directory.open(name, OPEN_FLAGS)
         except FileNotFoundError:
             try:
                 fd = directory.open(
-                    name, _OPEN_FLAGS | os.O_CREAT | os.O_EXCL, _lock_mode(directory)
+                    name, OPEN_FLAGS | os.O_CREAT | os.O_EXCL, _lock_mode(directory)
                 )
                 created = True
             except FileExistsError:
