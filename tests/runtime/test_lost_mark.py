@@ -170,3 +170,29 @@ def test_a_pending_record_of_a_killed_writer_counts_once_settled(state_path: Pat
     _, status = os.waitpid(pid, 0)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     assert BatchStore(state_path, journal=True).load().completed == [*DONE, "item-000002"]
+
+
+def test_a_settled_record_cut_by_an_earlier_release_is_read_again(state_path: Path) -> None:
+    """A writer of an earlier release reads a pending record as a torn tail: it cuts it and
+    writes its own record there. A reader that had taken the pending one reads the files
+    again (not its cache), and its next append leaves that record whole."""
+    _marked_twice(state_path)
+    start = _lose_last_mark(state_path)
+    store = BatchStore(state_path, journal=True)
+    assert store.load().completed == DONE  # taken, not marked
+    journal = journal_of(state_path)
+    data = journal.read_bytes()
+    head = _records.HEAD_SIZE
+    size = int.from_bytes(data[start + 4 : start + 8], "little")
+    payload = data[start + head : start + head + size].replace(b"item-000001", b"item-000003")
+    sequence = int.from_bytes(data[start + 8 : start + 16], "little")
+    generation = data[start + 16 : start + 24]
+    with journal.open("r+b") as handle:  # as the earlier release's writer would
+        handle.seek(start)
+        handle.write(bytes(head + size) + bytes(64))
+        handle.seek(start)
+        handle.write(_records.frame(generation, sequence, payload))
+    cut = ["item-000000", "item-000003"]
+    assert store.load().completed == cut
+    store.mark_completed("item-000004")
+    assert BatchStore(state_path, journal=True).load().completed == [*cut, "item-000004"]

@@ -344,6 +344,9 @@ class Reader:
             if journal is None:
                 return
             cache.journal = journal
+        if cache.unmarked is not None and not _tail.unmarked_kept(journal, cache.unmarked):
+            self.drop()  # the state this cache holds is no longer the files': read again
+            raise _Moved(journal.path, "a record taken from the journal was cut since")
         generation = _records.generation_bytes(cache.generation)
         found = _tail.scan_since(
             journal, cache, generation, self.journal_limit, full=not cache.scanned

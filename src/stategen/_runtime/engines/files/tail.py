@@ -66,3 +66,11 @@ def settled(
         except OSError:
             return False  # not known to be on the disk: not taken
         return True
+
+
+def unmarked_kept(journal: JournalFile, unmarked: tuple[int, bytes]) -> bool:
+    """Whether a record taken while pending (offset, bytes) is still where it was, pending or
+    marked since. A writer of an earlier release reads a pending record as a torn tail and
+    cuts it: what was taken from it is then gone."""
+    offset, record = unmarked
+    return journal.read(offset, len(record)) in (record, _records.pending(record))
