@@ -16,6 +16,7 @@ from typing import Any
 
 from ._change_size import ChangeSize, list_pop, set_add
 from ._marks import ManyPoint, attempt, many_race, relaxed_race
+from ._memory import MemoryCost, memory_cost
 from ._payload import batch_state
 from ._sqlite import SqliteItems, diskcache_of, syncs_stubbed
 from ._stats import Entry, Summary, race
@@ -152,6 +153,7 @@ class JournalResults:
     load_bytes: int = 0
     many: ManyPoint | str = "not run"
     changes: list[ChangeSize | str] = field(default_factory=list)
+    memory: MemoryCost | str | None = None
     problem: str | None = None
 
 
@@ -175,6 +177,18 @@ def run_journal(
             _load_point(config, root / f"load-{records}", records, state_of, results)
         )
     _many_and_changes(config, root, state_of, results, log)
+    items = config.sizes[-1]
+    log(f"journal: the memory of a process holding {items} items")
+    results.memory = attempt(
+        lambda: memory_cost(
+            root / "memory",
+            state_of.fresh(items),
+            manager_class,
+            module,
+            marks=min(1000, items // 10),
+            repeat=config.slow_rounds,
+        )
+    )
     return results
 
 

@@ -20,6 +20,7 @@ from ._journal import (
     UpdatePoint,
 )
 from ._marks_section import marks_headline, marks_section
+from ._memory import memory_row
 from ._payload import human
 from ._sqlite import version
 from ._stats import Entry, Summary
@@ -74,7 +75,7 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
                 met(against_n, LOOP_TARGET),
             ]
         )
-    return rows + marks_headline(jr)
+    return [*rows, *marks_headline(jr), memory_row(jr.memory)]
 
 
 def journal_section(page: Page, jr: JournalResults, images: Path) -> None:

@@ -31,6 +31,7 @@ JOURNAL_ROWS = (
     "| `mark_completed_many()` of 100 items at ",
     "| `state.features.pop(0)` on a `list[str]` of ",
     "| `state.tags.add(…)` in the middle of a `set[str]` of ",
+    "| memory: a fresh process after ",
 )
 
 

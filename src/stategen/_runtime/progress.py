@@ -1,12 +1,13 @@
 """The resume helpers' bookkeeping: which items are done, kept in step with the state.
 
 `next_pending()`, `mark_completed()` and `mark_failed()` must cost the same at 50 items and
-at 500,000, so they never scan the lists. `Progress` indexes the stored state once (a set
-of the items, counts of the completed and failed ones, a cursor below which every item is
+at 500,000, so they never scan the lists. `Progress` indexes the stored state once (the
+items sorted, counts of the completed and failed ones, a cursor below which every item is
 done) and then follows each change the engine applies, by watching it. A change it cannot
 follow cheaply (the item list itself edited) makes it index the state again.
 """
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -31,7 +32,8 @@ class Progress:
         self._failed_pointer = pointer("", failed)
         self._failed_is_dict = failed_is_dict
         self._stored: Stored | None = None
-        self._items: set[str] = set()
+        # The items, sorted, for membership by bisection: a quarter of a set's memory.
+        self._items: list[str] = []
         self._completed: Counter[str] = Counter()
         self._failed: Counter[str] = Counter()  # for a dict, each key counts once
         self._cursor = 0  # every item before it is completed or failed
@@ -117,7 +119,7 @@ class Progress:
 
     def _index(self, fields: dict[str, Any]) -> None:
         items, completed, failed = self._names
-        self._items = set(fields[items])
+        self._items = sorted(fields[items])
         self._completed = Counter(fields[completed])
         failures = fields[failed]
         self._failed = Counter(failures.keys() if self._failed_is_dict else failures)
@@ -152,7 +154,7 @@ class Progress:
 
     def _checked(self, item: object) -> str:
         """`item`, when it is one of the items; else StateValidationError."""
-        if not isinstance(item, str) or item not in self._items:
+        if not isinstance(item, str) or not _holds(self._items, item):
             items = self._names[0]
             shown = repr(item[:60]) if isinstance(item, str) else describe(item)
             raise StateValidationError(items, f"{shown} is not in {items}")
@@ -203,3 +205,9 @@ class Progress:
             {"op": "remove", "path": pointer(where, index)}
             for index in sorted(indexes, reverse=True)
         ]
+
+
+def _holds(ordered: list[str], item: str) -> bool:
+    """Whether the sorted list `ordered` holds `item` (O(log n))."""
+    at = bisect_left(ordered, item)
+    return at < len(ordered) and ordered[at] == item

@@ -1,11 +1,13 @@
 """What the file engine remembers between operations: the snapshot held open, its journal position.
 
 The cache is the state as this engine last read or wrote it: the snapshot (held open, so its
-inode cannot be reused while it is), its bytes, the state with the journal's records applied,
-and where in the journal it stopped. `apply_records` replays records onto it.
+inode cannot be reused while it is), its bytes (or, for a journaled snapshot, their length
+and CRC), the state with the journal's records applied, and where in the journal it
+stopped. `apply_records` replays records onto it.
 """
 
 import os
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -21,10 +23,15 @@ from .journal import JournalFile
 HOLD = os.name != "nt"
 
 
+def _digest(raw: bytes) -> tuple[int, int]:
+    return len(raw), zlib.crc32(raw)
+
+
 class Cache:
     """The files as this engine last read or wrote them."""
 
     __slots__ = (
+        "digest",
         "end",
         "fd",
         "generation",
@@ -32,6 +39,7 @@ class Cache:
         "raw",
         "scanned",
         "sequence",
+        "size",
         "status",
         "stored",
         "torn",
@@ -48,7 +56,11 @@ class Cache:
     ) -> None:
         self.fd = fd  # the snapshot, held open: its inode cannot be reused while it is
         self.status = status
-        self.raw = raw
+        self.size = len(raw)
+        # A journaled snapshot is the large state's: its bytes are not kept beside the state
+        # they hold (a copy as large as the file), only what tells them apart from others.
+        self.raw: bytes | None = raw if generation is None else None
+        self.digest = _digest(raw) if generation is not None else None
         self.generation = generation
         self.stored = stored  # the snapshot's state, with the journal records applied
         self.journal: JournalFile | None = None
@@ -73,9 +85,14 @@ class Cache:
             and found.st_ctime_ns == held.st_ctime_ns
         )
 
+    def same_bytes(self, raw: bytes) -> bool:
+        """Whether `raw` are the snapshot's bytes: compared whole, or for a journaled snapshot
+        by length and CRC-32 (the file was the same file, unchanged in size and times)."""
+        return raw == self.raw if self.raw is not None else _digest(raw) == self.digest
+
     def describe(self) -> str:
         """What is held, in one line: the snapshot, its generation and its journal."""
-        text = f"snapshot of {len(self.raw)} bytes"
+        text = f"snapshot of {self.size} bytes"
         if self.generation is None:
             return text + ", no journal"
         text += f" (generation {self.generation})"

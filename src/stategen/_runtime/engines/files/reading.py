@@ -286,7 +286,7 @@ class Reader:
         if cache is not None and check_bytes:
             assert cache.fd is not None  # same_snapshot() needs it
             raw = read_whole(cache.fd, found, self.max_bytes, self.path)
-            if raw != cache.raw:
+            if not cache.same_bytes(raw):
                 self.drop()
                 cache = None
         if cache is None:

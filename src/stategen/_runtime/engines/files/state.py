@@ -198,7 +198,7 @@ class StateFiles(Reader):
 
     def _journal_for_append(self, held: Held, cache: Cache) -> JournalFile:
         """The journal, writable, with no torn tail: made now if there is none."""
-        room = _journal.capacity(len(cache.raw))
+        room = _journal.capacity(cache.size)
         journal = cache.journal
         name = held.names.journal
         if journal is None:
@@ -256,7 +256,7 @@ class StateFiles(Reader):
         if now is not None:
             # Only the file the cached state was read from can be the good one: anything
             # else was changed in place behind the library's back.
-            known = cache is not None and now.raw is not None and now.raw == cache.raw
+            known = cache is not None and now.raw is not None and cache.same_bytes(now.raw)
             good = previous.good and known
             suffixes = [".bak"] if good else [".corrupt"]
             if good and previous.version is not None:
