@@ -206,7 +206,8 @@ def _loads(page: Page, jr: JournalResults) -> None:
         "",
         f"A {human(jr.load_bytes)} snapshot with a journal of each length. A manager made "
         "for the call reads the snapshot and replays every record; one that read the state "
-        "before compares the snapshot's bytes and reads only what was appended since.",
+        "before compares the snapshot's length and CRC-32 with those of the bytes it read "
+        "(it keeps no copy of them) and reads only what was appended since.",
         "",
     )
     rows = []

@@ -242,7 +242,8 @@ def _costs(page: Page) -> None:
             [
                 "`load()`, unchanged since this manager read it",
                 "read and compare the bytes, validate and build: O(N), no parse",
-                "the same, plus only the records appended since",
+                "read and compare length and CRC-32, validate and build: O(N), no parse; "
+                "plus only the records appended since",
             ],
             [
                 "`save()`",
