@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, GeneratedProjects, run_stategen
 
-from reliability._server import server_environment
+from reliability._server import server_environment, throwaway_server
 from stategen.project import Project
 
 pytestmark = pytest.mark.e2e
@@ -42,39 +39,12 @@ def project(
     return generated_projects.copy(spec, tmp_path_factory.mktemp(spec.stem) / "project")
 
 
-SERVER_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "postgres"
-
-
 @contextmanager
 def _server_of_its_own() -> Iterator[dict[str, str]]:
     """A throwaway cluster's TEST_POSTGRES_* variables: the generated suite's crash tests stop
     and restart the server they are given, which must not be the one other tests share."""
-    parent = Path(tempfile.mkdtemp(prefix="stategen-e2e-pg-"))
-    parent.chmod(0o755)  # the postgres user must reach the cluster inside
-    directory = parent / "pg"
-    try:
-        started = subprocess.run(
-            ["bash", str(SERVER_SCRIPT), "start", str(directory)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert started.returncode == 0, started.stderr
-        exports = dict(
-            shlex.split(line)[1].split("=", 1)
-            for line in started.stdout.splitlines()
-            if line.startswith("export ")
-        )
-        yield {name: value for name, value in exports.items() if name.startswith("TEST_")}
-    finally:
-        subprocess.run(
-            ["bash", str(SERVER_SCRIPT), "stop", str(directory)],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        shutil.rmtree(parent, ignore_errors=True)
+    with throwaway_server() as exports:
+        yield server_environment(exports)
 
 
 @pytest.mark.long

@@ -6,9 +6,7 @@ never of the one the other tests share: they keep running beside it, on every wo
 
 import os
 import shlex
-import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,32 +19,14 @@ from _database import BIN_VARIABLE, DATA_VARIABLE, URL_VARIABLE, counter_store
 from _procs import Counter, context
 from batch_state.errors import StateCommitUnknownError, StateUnavailableError
 
-#: Makes, starts, stops and deletes a throwaway cluster (Debian's server binaries).
-SERVER_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "postgres"
+from reliability._server import throwaway_server
 
 
 @contextmanager
 def own_server() -> Iterator[None]:
     """A new cluster for the block, named by STATEGEN_TEST_POSTGRES_* meanwhile (processes
     started in the block inherit them); stopped and deleted after it."""
-    parent = Path(tempfile.mkdtemp(prefix="stategen-pg-"))
-    parent.chmod(0o755)  # the postgres user must reach the cluster inside
-    directory = parent / "pg"
-    try:
-        started = subprocess.run(
-            ["bash", str(SERVER_SCRIPT), "start", str(directory)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        if started.returncode != 0:
-            raise AssertionError(f"could not start a server of its own: {started.stderr[-2000:]}")
-        exports = dict(
-            shlex.split(line)[1].split("=", 1)
-            for line in started.stdout.splitlines()
-            if line.startswith("export ")
-        )
+    with throwaway_server() as exports:
         wanted = (URL_VARIABLE, DATA_VARIABLE, BIN_VARIABLE)
         saved = {name: os.environ.get(name) for name in wanted}
         os.environ.update({name: exports[name] for name in wanted})
@@ -58,14 +38,6 @@ def own_server() -> Iterator[None]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-    finally:
-        subprocess.run(
-            ["bash", str(SERVER_SCRIPT), "stop", str(directory)],
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-        shutil.rmtree(parent, ignore_errors=True)
 
 
 def _pg_ctl(*arguments: str) -> None:

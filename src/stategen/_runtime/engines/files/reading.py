@@ -358,8 +358,9 @@ class Reader:
             self.drop()
             raise StateCorruptError(journal.path, found.corrupt)
         pending = found.pending
-        lock = (directory, self.names(directory, name).lock)
-        if pending is not None and _tail.settled(journal, pending, lock, locked=held is not None):
+        if pending is not None and _tail.settled(
+            journal, pending, (directory, self.names(directory, name).lock), locked=held is not None
+        ):
             # It counts now; its mark is written before anything is appended after it.
             offset, record = pending
             found.payloads.append((offset, record[_records.HEAD_SIZE :]))
