@@ -182,9 +182,10 @@ def _transaction(page: Page, jr: JournalResults) -> None:
         "### A generic transaction",
         "",
         f"`with manager.transaction() as state: state.current_index += 1` on a "
-        f"{human(jr.transaction_bytes)} batch: the block gets the whole state, so the "
-        "library decodes it, encodes it back and diffs the two to write only the change. "
-        "That CPU grows with the state; the write does not.",
+        f"{human(jr.transaction_bytes)} batch: the block gets the whole state, a copy of "
+        "the one checked before; afterwards only the changed values are checked and written. "
+        "The copy and the comparison grow with the state (C-speed passes over pointers); "
+        "the checks and the write do not.",
         "",
     )
     rows = [

@@ -170,8 +170,9 @@ def _many(page: Page, many: ManyPoint | str) -> None:
         f"{many.per_update} items completed in one update of a batch of {many.items:,}, "
         "three ways racing in the same rounds, each on a file of its own: "
         "`with manager.transaction() as state: state.completed.extend(items)` (as a user "
-        "would write it: the whole state is decoded, encoded and diffed, and one record "
-        "appended), `manager.mark_completed_many(items)` (one record and its one sync, as "
+        "would write it: the state is handed out as a copy and compared afterwards, only "
+        "the new items checked, and one record appended), "
+        "`manager.mark_completed_many(items)` (one record and its one sync, as "
         f"for one mark), and {many.per_update} SQLite `UPDATE`s in one transaction (WAL, "
         "`synchronous=FULL`).",
         "",
@@ -252,8 +253,12 @@ def _costs(page: Page) -> None:
             ],
             [
                 "`transaction()`",
-                "decode, encode and compare: O(N) CPU; then the write of `save()`: O(N)",
-                "decode, encode and diff: O(N) CPU; one record appended: O(K) bytes, 1 sync",
+                "hand out a copy of the state checked before (containers of text copied, "
+                "O(N) at C speed; other values decoded and checked, O(N)); compare it after "
+                "the block, checking and encoding only the K values that changed; then the "
+                "write of `save()`: O(N)",
+                "the same copy and comparison: O(N) C-speed passes over pointers, O(K) checks "
+                "and encoding; one record appended: O(K) bytes, 1 sync",
             ],
             [
                 "`mark_completed()`, `mark_completed_many()` (K items)",

@@ -26,7 +26,7 @@ SIZES: dict[str, tuple[int, int]] = {
     "STATEGEN_HOSTILE_CONTENT": (25, 1000),  # random hostile files and records, per place
     "STATEGEN_MIXED_READS": (1500, 200000),  # lock-free reads per reader, both writers running
     "STATEGEN_FUZZ_INVALID": (60, 1000),  # invalid specs fed to `stategen new`
-    "STATEGEN_FUZZ_VALID": (6, 200),  # valid specs generated and checked end to end
+    "STATEGEN_FUZZ_VALID": (6, 150),  # valid specs generated and checked end to end
     "STATEGEN_SECRET_PASSWORDS": (3, 100),  # random passwords tried in every URL form
 }
 #: The sizes of the heavy run, as the page's header line shows them.

@@ -116,6 +116,26 @@ def summary_problems(trees: list[tuple[str, ast.Module]], limit: int = 100) -> l
     return found
 
 
+def shadowed_names(trees: list[tuple[str, ast.Module]]) -> list[str]:
+    """`pkg/__init__.py defines x, also a module` for each name a package's `__init__`
+    defines at its top level that one of its submodules also has: importing the submodule
+    sets that attribute of the package, so the package's own `x` turns into a module."""
+    modules = {name for name, _ in trees}
+    found = []
+    for name, tree in trees:
+        if not name.endswith("/__init__.py"):
+            continue
+        package = name.removesuffix("__init__.py")
+        for node in tree.body:
+            defined = isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+            if defined and (
+                f"{package}{node.name}.py" in modules
+                or f"{package}{node.name}/__init__.py" in modules
+            ):
+                found.append(f"{name} defines {node.name}, also a module")
+    return found
+
+
 def absolute_self_imports(trees: list[tuple[str, ast.Module]]) -> list[str]:
     """`x.py imports stategen...` for each import of the runtime's own package by name: a
     generated project has it under another name, so only relative imports work there."""

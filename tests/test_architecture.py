@@ -18,6 +18,7 @@ from _runtime_scans import (
     codec_imports_in_engines,
     engine_imports,
     jinja_markers,
+    shadowed_names,
     summary_problems,
     url_parsing,
 )
@@ -235,6 +236,9 @@ class TestTheRuntime:
     def test_no_module_is_long(self) -> None:
         assert long_modules(SRC / "_runtime") == []
 
+    def test_no_package_function_is_shadowed_by_a_module(self) -> None:
+        assert shadowed_names(_runtime()) == []
+
     def test_relative_imports_and_no_jinja(self) -> None:
         """Byte for byte the same in every project, whatever its package is called."""
         assert absolute_self_imports(_runtime()) == []
@@ -259,6 +263,17 @@ class TestTheRuntimeScansCanFail:
             "_runtime/backend.py imports stategen._runtime.engines.postgres",
             "_runtime/progress.py imports stategen._runtime.engines.files.engine",
             "_runtime/store.py imports stategen._runtime.engines.files",
+        ]
+
+    def test_shadowed_name_control(self) -> None:
+        package = ast.parse("def changes():\n    pass\n\nclass Kept:\n    pass\n")
+        trees = [
+            ("_runtime/codec/__init__.py", package),
+            ("_runtime/codec/changes.py", ast.parse("")),
+            ("_runtime/codec/kept_apart.py", ast.parse("")),
+        ]
+        assert shadowed_names(trees) == [
+            "_runtime/codec/__init__.py defines changes, also a module"
         ]
 
     def test_codec_import_control(self) -> None:

@@ -1,9 +1,11 @@
 """Edits in transactions: journal mode ends where snapshot mode does, in records sized by them.
 
 Random edit sequences on every kind of container a model holds (list, set, dict, records
-inside them, any JSON value) run in a journal-mode and a snapshot-mode store; both must load
-the same state, exactly (1 and 1.0 included). On a state of 100,000 items, one edit anywhere
-must append a record of a few dozen bytes, and never fold the journal.
+inside them, any JSON value, containers of text that a transaction compares without encoding
+them) run in a journal-mode and a snapshot-mode store; both must load the same state as the
+same edits made in memory and encoded whole, exactly (1 and 1.0 included). On a state of
+100,000 items, one edit anywhere must append a record of a few dozen bytes, and never fold
+the journal.
 """
 
 import json
@@ -11,11 +13,11 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from _journals import records_of
 from _procs import VERSION
-from batch_state._runtime.codec import JSON, encode
+from batch_state._runtime.codec import JSON, Constraints, encode
 from batch_state._runtime.store import StateStore
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +46,9 @@ class Shapes:
     by_name: dict[str, Job] = field(default_factory=dict)
     extra: JSON = None
     count: int = 0
+    labels: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    codes: list[Annotated[str, Constraints(pattern=r"c[0-9]*")]] = field(default_factory=list)
 
 
 def _store(path: Path, *, journal: bool) -> StateStore[Shapes]:
@@ -59,6 +64,8 @@ def _start(size: int) -> Shapes:
         jobs=[Job(name=name, tags=["t"]) for name in names[:size]],
         by_name={name: Job(name=name) for name in names[: size // 2]},
         extra=[1, 1.0, True, "x", {"k": [0, 0.5]}, None],
+        labels={name: name.upper() for name in names[::3]},
+        codes=[f"c{index}" for index in range(size)],
     )
 
 
@@ -111,6 +118,37 @@ def _apply(state: Shapes, edit: tuple[str, int, str]) -> None:
         extra[index] = {int: float, float: bool, bool: int}.get(type(item), lambda v: v)(item)
     elif kind == "count":
         state.count = where
+    else:
+        _apply_text(state, kind, where, word)
+
+
+def _apply_text(state: Shapes, kind: str, where: int, word: str) -> None:
+    """The edits of containers of text, which a transaction compares without encoding."""
+    queue, seen, labels, codes = state.queue, state.seen, state.labels, state.codes
+    if kind == "queue.extend":
+        queue.extend([word, word + "!"])
+    elif kind == "queue.cut":
+        del queue[where % (len(queue) + 1) : where % (len(queue) + 1) + 3]
+    elif kind == "queue.reverse":
+        queue.reverse()
+    elif kind == "queue.sort":
+        queue.sort()
+    elif kind == "queue.new":
+        state.queue = [word] * (where % 3)
+    elif kind == "seen.update":
+        seen.update({word, f"n{where:05d}", "z" + word})
+    elif kind == "seen.clear":
+        seen.clear()
+    elif kind == "labels.put":
+        labels[f"n{where % 20:05d}"] = word
+    elif kind == "labels.delete" and labels:
+        del labels[sorted(labels)[where % len(labels)]]
+    elif kind == "note":
+        state.note = None if where % 2 else word
+    elif kind == "codes.insert":
+        codes.insert(where % (len(codes) + 1), f"c{where}")
+    elif kind == "codes.pop" and codes:
+        codes.pop(where % len(codes))
 
 
 KINDS = [
@@ -132,6 +170,18 @@ KINDS = [
     "extra.insert",
     "extra.retype",
     "count",
+    "queue.extend",
+    "queue.cut",
+    "queue.reverse",
+    "queue.sort",
+    "queue.new",
+    "seen.update",
+    "seen.clear",
+    "labels.put",
+    "labels.delete",
+    "note",
+    "codes.insert",
+    "codes.pop",
 ]
 _edits = st.tuples(st.sampled_from(KINDS), st.integers(0, 999), st.text("ab/~", max_size=3))
 

@@ -25,7 +25,9 @@ def blocks(old: list[Any], new: list[Any], limit: int) -> list[Block] | None:
     head = run(old, 0, new, 0, min(size_old, size_new))
     shorter = min(size_old, size_new) - head
     tail = _matching(
-        lambda a, b: old[size_old - b : size_old - a] == new[size_new - b : size_new - a],
+        lambda a, b: (
+            _part(old, size_old - b, size_old - a) == _part(new, size_new - b, size_new - a)
+        ),
         shorter,
     )
     found = [(0, 0, head)] if head else []
@@ -42,17 +44,27 @@ def blocks(old: list[Any], new: list[Any], limit: int) -> list[Block] | None:
 
 def run(old: list[Any], i: int, new: list[Any], j: int, limit: int) -> int:
     """How many items from `old[i]` and `new[j]` on are equal, pairwise; at most `limit`."""
-    return _matching(lambda a, b: old[i + a : i + b] == new[j + a : j + b], limit)
+    return _matching(lambda a, b: _part(old, i + a, i + b) == _part(new, j + a, j + b), limit)
+
+
+def _part(items: list[Any], start: int, stop: int) -> list[Any]:
+    """`items[start:stop]`, without copying it when that is the whole list."""
+    return items if start == 0 and stop == len(items) else items[start:stop]
 
 
 def _matching(same: Callable[[int, int], bool], limit: int) -> int:
     """The length of the run of pairs that agree, at most `limit`; `same(a, b)` says whether
     pairs a to b (exclusive) all do.
 
-    Slices twice as long each time while they agree, then halves into the one that did not:
-    O(length) items compared in O(log length) slices.
+    All of them are tried first, once the first pair agrees: a list that only grew at one
+    end costs one comparison. Otherwise slices twice as long each time while they agree,
+    then halves into the one that did not: O(length) items compared in O(log length) slices.
     """
-    done, step = 0, 1
+    if limit < 1 or not same(0, 1):
+        return 0
+    if same(0, limit):
+        return limit
+    done, step = 1, 1
     while step <= limit - done and same(done, done + step):
         done += step
         step *= 2

@@ -75,8 +75,13 @@ def diff(old: Any, new: Any, path: str = "") -> list[Op]:
     many places is compared item by item when it kept its length, else replaced whole.
     """
     ops: list[Op] = []
-    _diff(old, new, path, ops)
+    diff_into(old, new, path, ops)
     return ops
+
+
+def diff_into(old: Any, new: Any, path: str, ops: list[Op]) -> None:
+    """`diff`, at `path` below the root, appending the operations to `ops`."""
+    _diff(old, new, path, ops)
 
 
 def same(a: Any, b: Any) -> bool:
@@ -140,7 +145,7 @@ def _diff_list(old: list[Any], new: list[Any], path: str, ops: list[Op]) -> None
     # root of the size keeps that within what decoding the list costs anyway, and a minimum
     # lets a small list look as hard as it likes.
     found = _align.blocks(old, new, max(_SEARCH_MIN, isqrt(len(old) + len(new))))
-    listed = None if found is None else _list_ops(old, new, path, found)
+    listed = None if found is None else list_ops(old, new, path, found, equal_is_same=False)
     if listed is None and len(old) == len(new):
         listed = _in_place(old, new, path)
     if listed is None:
@@ -162,9 +167,12 @@ def _in_place(old: list[Any], new: list[Any], path: str) -> list[Op] | None:
     return ops
 
 
-def _list_ops(old: list[Any], new: list[Any], path: str, found: list[Block]) -> list[Op] | None:
+def list_ops(
+    old: list[Any], new: list[Any], path: str, found: list[Block], *, equal_is_same: bool
+) -> list[Op] | None:
     """The operations that turn `old` into `new`, given the blocks where they agree (`==`);
-    None when one copy of `new` costs less.
+    None when one copy of `new` costs less. `equal_is_same`: items that are `==` are the
+    same JSON (strings are), so the blocks need no second look.
 
     Between two blocks, items paired up change in place; the rest are removed (from the
     last, so the indexes before stay put) or added. JSON Patch applies operations in order,
@@ -190,7 +198,11 @@ def _list_ops(old: list[Any], new: list[Any], path: str, found: list[Block]) -> 
             for index in range(j + paired, start_new)
         )
         stop_old, stop_new = start_old + length, start_new + length
-        if length and not same(old[start_old:stop_old], new[start_new:stop_new]):
+        if (
+            length
+            and not equal_is_same
+            and not same(old[start_old:stop_old], new[start_new:stop_new])
+        ):
             # Equal as `==` but not as JSON (`1` and `1.0`): those items change in place.
             for index, before, after in zip(
                 range(start_new, stop_new),

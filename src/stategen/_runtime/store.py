@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from . import arguments as _arguments
 from .backend import open_engine
-from .codec import decode, encode
+from .codec import decode
 from .errors import (
     StateConfigError,
     StateCorruptError,
@@ -28,12 +28,12 @@ from .errors import (
     StateReadError,
     StateValidationError,
 )
-from .jsontext import short as _short
 from .migrate import Step, check_chain, rejected, upgrade
 from .patch import Op
 from .recovery import DAMAGE, Recovery, backup_of, salvaged
 from .removal import Removal
 from .storage import DAMAGED, GOOD, Previous, Session, Stored
+from .written import changed, encoded, why_invalid
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -164,27 +164,29 @@ class StateStore(Removal, Generic[T]):
 
         Without a file, the state is `default()`, or StateNotFoundError when there is none.
         Only what changed is written: in journal mode one appended record, and nothing at
-        all when nothing changed.
+        all when nothing changed. A state validated before is not checked again, and only
+        the values the block changed are checked afterwards (see `codec.changes`).
         """
         with self._engine.session(self.lock_timeout) as session:
             stored = session.current()
             if stored is not None:
-                state = self._decode(stored, self._where)
+                state = self._decode(stored, self._where, trust=True)
             elif default is None:
                 raise StateNotFoundError(self._where)
             else:
                 state = default()
             yield state
+            if stored is not None and self._version_of(stored) == self.schema_version:
+                session.apply(lambda current: self._changes(state, current.fields))
+                return
             fields = self._encode(state)
             if stored is None:
                 session.replace(self.schema_version, fields, GOOD).checked = True
-            elif (version := self._version_of(stored)) != self.schema_version:
+            else:
                 # Written at an older version: the engine keeps the old file whole (its
                 # journal folded in) under that version, then writes this one.
-                upgrade = Previous(True, version)
+                upgrade = Previous(True, self._version_of(stored))
                 session.replace(self.schema_version, fields, upgrade).checked = True
-            else:
-                session.update(fields)
 
     def recover(self) -> T:
         """Return a good state: the current one if it loads, else all of it that is intact
@@ -350,8 +352,11 @@ class StateStore(Removal, Generic[T]):
         # A file without a version predates versioning: it is the first released version.
         return stored.version if stored.version is not None else self._versions[0]
 
-    def _decode(self, stored: Stored, path: Path | str) -> T:
-        """The validated state in `stored`, migrated from the version it was written at."""
+    def _decode(self, stored: Stored, path: Path | str, *, trust: bool = False) -> T:
+        """The validated state in `stored`, migrated from the version it was written at.
+
+        `trust`: a state this policy validated before (`stored.checked`) is not checked again.
+        """
         version = self._version_of(stored)
         data = stored.fields
         migrated = version != self.schema_version
@@ -360,9 +365,9 @@ class StateStore(Removal, Generic[T]):
             steps, chain = self._steps, (self._versions, self.schema_version)
             data = upgrade(copy.deepcopy(data), version, steps, chain, path)
         try:
-            state = decode(self.state_type, data)
+            state = decode(self.state_type, data, trusted=trust and stored.checked and not migrated)
         except (RecursionError, ValueError) as error:  # ValueError: StateValidationError, huge ints
-            reason = _invalid(error)
+            reason = why_invalid(error)
             if migrated:  # the migration's output, not the file, is what the model rejects
                 raise rejected(self._steps[-1], reason, path) from error
             field = error.field if isinstance(error, StateValidationError) else None
@@ -371,28 +376,8 @@ class StateStore(Removal, Generic[T]):
             stored.checked = True
         return state
 
+    def _changes(self, state: T, before: dict[str, Any]) -> list[Op]:
+        return changed(self.state_type, state, before)
+
     def _encode(self, state: T) -> dict[str, Any]:
-        """`state` as JSON data, validated; StateValidationError names what is wrong."""
-        if type(state) is not self.state_type:
-            raise StateValidationError(
-                "", f"expected a {self.state_type.__name__}, got {type(state).__name__}"
-            )
-        try:
-            # The codec refuses what json cannot write (huge integers, deep nesting), so a
-            # bad value fails here, before the lock.
-            return encode(state)
-        except StateValidationError:
-            raise
-        except RecursionError:
-            raise StateValidationError("", "the state is nested too deeply to save") from None
-        except ValueError as error:  # e.g. an integer too long to write as text
-            raise StateValidationError("", _short(str(error))) from None
-
-
-def _invalid(error: Exception) -> str:
-    """Why decoding failed, in a few words."""
-    if isinstance(error, RecursionError):
-        return "the state is nested too deeply"
-    if isinstance(error, StateValidationError):
-        return str(error)
-    return _short(str(error))  # e.g. a number too long to convert
+        return encoded(self.state_type, state)

@@ -1,8 +1,8 @@
 """The codec: dataclasses ⇄ JSON-ready data, driven by the type hints, validating every value.
 
 Its modules load at the first conversion, not when the package is imported: `decode`,
-`encode` and `validate` here hand over to `codec.codec`, and `JSON` and `Constraints` are
-imported when a model first names them.
+`encode`, `changes` and `validate` here hand over to `codec.codec`, and `JSON` and
+`Constraints` are imported when a model first names them.
 """
 
 from collections.abc import Mapping
@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .constraints import Constraints
     from .jsonvalue import JSON
 
-__all__ = ["JSON", "Constraints", "decode", "encode", "validate"]
+__all__ = ["JSON", "Constraints", "changes", "decode", "encode", "validate"]
 
 T = TypeVar("T")
 
@@ -24,11 +24,20 @@ def encode(obj: object) -> dict[str, Any]:
     return encode(obj)
 
 
-def decode(cls: type[T], data: Mapping[str, Any]) -> T:
-    """A `cls` built from JSON data, every value checked; raises StateValidationError."""
+def decode(cls: type[T], data: Mapping[str, Any], *, trusted: bool = False) -> T:
+    """A `cls` built from JSON data, every value checked (`trusted`: its shape only, as it
+    was checked when stored); raises StateValidationError."""
     from .codec import decode
 
-    return decode(cls, data)
+    return decode(cls, data, trusted=trusted)
+
+
+def changes(obj: object, before: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON Patch operations from `before`, the stored JSON `obj` was decoded from, to
+    `obj`, checking only what changed; raises StateValidationError."""
+    from .codec import changes
+
+    return changes(obj, before)
 
 
 def validate(obj: object) -> None:

@@ -20,12 +20,13 @@ from ..errors import StateValidationError
 from .constraints import Constraints, compile_check, ordered
 from .containers import constrained, dict_of, fixed_tuple, list_of, optional, set_of, tuple_of
 from .conversion import Converter, Invalid
+from .edits import value_changes
 from .jsonvalue import JSON, JSON_CONVERTER, is_json_alias
 from .keys import key_converter, literal_keys
 from .records import Field, record_converter
 from .scalars import enum_converter, literal_converter, loaded_type, scalar
 
-__all__ = ["JSON", "JSON_KEY", "Constraints", "decode", "encode", "validate"]
+__all__ = ["JSON", "JSON_KEY", "Constraints", "changes", "decode", "encode", "validate"]
 
 #: The dataclass field metadata key of a field's JSON key, when it is not the field's name:
 #: `kind: str = field(metadata={"json": "type"})` is stored as `"type"`.
@@ -47,15 +48,32 @@ def encode(obj: object) -> dict[str, Any]:
     return result
 
 
-def decode(cls: type[T], data: Mapping[str, Any]) -> T:
-    """A `cls` built from JSON data, every value checked; raises StateValidationError."""
+def decode(cls: type[T], data: Mapping[str, Any], *, trusted: bool = False) -> T:
+    """A `cls` built from JSON data, every value checked; raises StateValidationError.
+
+    `trusted`: the data was decoded and checked before (as stored), so only its shape is:
+    containers of text are copied, not checked item by item.
+    """
     if isinstance(data, Mapping) and not isinstance(data, dict):
         data = dict(data)
+    converter = _record(cls)
     try:
-        result: T = _record(cls).decode(data)
+        result: T = (converter.trusted if trusted else converter.decode)(data)  # type: ignore[misc]
     except Invalid as error:
         raise StateValidationError(error.field, error.reason) from None
     return result
+
+
+def changes(obj: object, before: dict[str, Any]) -> list[dict[str, Any]]:
+    """The JSON Patch operations that turn `before` (the stored JSON `obj` was decoded from,
+    checked then) into `obj`'s JSON form, checking only what changed; raises
+    StateValidationError for a wrong value among that."""
+    ops: list[dict[str, Any]] = []
+    try:
+        value_changes(_record(type(obj)), obj, before, "", ops)
+    except Invalid as error:
+        raise StateValidationError(error.field, error.reason) from None
+    return ops
 
 
 def validate(obj: object) -> None:

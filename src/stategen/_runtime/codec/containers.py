@@ -6,8 +6,10 @@ Values under a `Constraints` check are wrapped here too.
 from collections.abc import Callable
 from typing import Any
 
+from . import edits as _edits
 from .conversion import (
     MANY_FROM,
+    Changes,
     Check,
     Convert,
     Converter,
@@ -36,7 +38,25 @@ def optional(inner: Converter) -> Converter:
                 raise Invalid("null among the values")
             return inner_many(values)
 
-    return Converter(inner.exact, decode_optional, encode_optional, many=many)
+    inner_trusted, inner_changes = inner.trusted, inner.changes
+    trusted = changes = None
+    if inner_trusted is not None:
+
+        def trusted(value: Any) -> Any:
+            return None if value is None else inner_trusted(value)
+
+    if inner_changes is not None:
+        whole = _edits.whole(encode_optional)
+
+        def changes(value: Any, before: Any, path: str, ops: list[dict[str, Any]]) -> None:
+            if value is None or before is None:
+                whole(value, before, path, ops)
+            else:
+                inner_changes(value, before, path, ops)
+
+    return Converter(
+        inner.exact, decode_optional, encode_optional, None, many, trusted, changes, inner.plain
+    )
 
 
 def constrained(inner: Converter, check: Check, ordered: bool) -> Converter:
@@ -58,8 +78,19 @@ def constrained(inner: Converter, check: Check, ordered: bool) -> Converter:
         check(value)
         return result
 
+    inner_changes, changes = inner.changes, None
+    if inner_changes is not None:
+
+        def changes(value: Any, before: Any, path: str, ops: list[dict[str, Any]]) -> None:
+            inner_changes(value, before, path, ops)
+            check(value)
+
+    # A value stored before passed the rules then: trusted, it is not checked again.
+    trusted, plain = inner.trusted, inner.plain
     if not ordered:
-        return Converter(NoFastPath, decode_checked, encode_checked)
+        return Converter(
+            NoFastPath, decode_checked, encode_checked, None, None, trusted, changes, plain
+        )
 
     def all_kept(values: Any) -> bool:
         if values:
@@ -85,7 +116,9 @@ def constrained(inner: Converter, check: Check, ordered: bool) -> Converter:
                 raise Invalid("a value breaks a rule")  # never shown: looked at one by one
             return converted
 
-    return Converter(NoFastPath, decode_checked, encode_checked, bulk, many)
+    return Converter(
+        NoFastPath, decode_checked, encode_checked, bulk, many, trusted, changes, plain
+    )
 
 
 def _items(value: Any, item: Converter, convert: Convert, decoding: bool) -> list[Any]:
@@ -133,7 +166,14 @@ def list_of(item: Converter) -> Converter:
         _expect(value, list, "a list")
         return _items(value, item, item.encode, False)
 
-    return Converter(NoFastPath, decode_list, encode_list)
+    if not item.plain:
+        return Converter(NoFastPath, decode_list, encode_list)
+
+    def trusted(value: Any) -> list[Any]:
+        return value.copy() if type(value) is list else decode_list(value)
+
+    changes = _edits.list_changes(encode_list, item)
+    return Converter(NoFastPath, decode_list, encode_list, None, None, trusted, changes)
 
 
 def tuple_of(item: Converter) -> Converter:
@@ -210,7 +250,14 @@ def set_of(item: Converter, order: Callable[[Any], Any] | None) -> Converter:
         pairs.sort(key=lambda pair: pair[0] if order is None else order(pair[0]))
         return [encoded for _, encoded in pairs]
 
-    return Converter(NoFastPath, decode_set, encode_set)
+    if not item.plain or order is not None:
+        return Converter(NoFastPath, decode_set, encode_set)
+
+    def trusted(value: Any) -> set[Any]:
+        return set(value) if type(value) is list else decode_set(value)
+
+    changes = _edits.set_changes(encode_set, item)
+    return Converter(NoFastPath, decode_set, encode_set, None, None, trusted, changes)
 
 
 def dict_of(key: Converter, item: Converter) -> Converter:
@@ -259,9 +306,20 @@ def dict_of(key: Converter, item: Converter) -> Converter:
                 raise error.at(key_part(json_key)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    return Converter(
-        NoFastPath, lambda value: convert(value, True), lambda value: convert(value, False)
-    )
+    def decode_dict(value: Any) -> dict[Any, Any]:
+        return convert(value, True)
+
+    def encode_dict(value: Any) -> dict[Any, Any]:
+        return convert(value, False)
+
+    if not (key.plain and item.plain):
+        return Converter(NoFastPath, decode_dict, encode_dict)
+
+    def trusted(value: Any) -> dict[Any, Any]:
+        return value.copy() if type(value) is dict else decode_dict(value)
+
+    changes: Changes = _edits.dict_changes(encode_dict, key, item)
+    return Converter(NoFastPath, decode_dict, encode_dict, None, None, trusted, changes)
 
 
 def _whole(many: Callable[[list[Any]], list[Any]] | None, values: Any) -> list[Any] | None:

@@ -10,6 +10,10 @@ from typing import Any, NamedTuple
 
 Convert = Callable[[Any], Any]
 Check = Callable[[Any], None]  # raises Invalid, or returns
+#: `changes(value, before, path, ops)`: append to `ops` the JSON Patch operations that turn
+#: `before` (a stored value of the type, already validated) into `value`'s JSON form, at
+#: `path`; raises Invalid for a wrong value among what changed (see `changes`).
+Changes = Callable[[Any, Any, str, list[dict[str, Any]]], None]
 
 # Python refuses to turn an int of more than 4,300 digits into text or back (CVE-2020-10735),
 # so json.dumps raises on one and json.loads refuses one. The codec refuses them itself, with
@@ -53,13 +57,22 @@ MANY_FROM = 16
 class Converter(NamedTuple):
     """How one annotation is checked: values of type `exact` pass as they are, and so do
     all the items of a container when `bulk(items)` says so (a check at C speed); `many`
-    decodes a whole list of items at once, raising Invalid if any is wrong (see _bulk)."""
+    decodes a whole list of items at once, raising Invalid if any is wrong (see _bulk).
+
+    For a transaction's round trip: `trusted` decodes a value validated before without
+    checking it again; `changes` finds what a value changed, checking only that; `plain`
+    says a stored value decodes to itself and a value `==` to it has the same JSON (text
+    does; `1 == True` rules numbers out).
+    """
 
     exact: type
     decode: Convert
     encode: Convert
     bulk: Callable[[Any], bool] | None = None
     many: Callable[[list[Any]], list[Any]] | None = None
+    trusted: Convert | None = None
+    changes: Changes | None = None
+    plain: bool = False
 
 
 def all_str(values: Any) -> bool:

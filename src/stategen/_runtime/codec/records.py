@@ -12,7 +12,9 @@ from collections.abc import Callable
 from itertools import repeat
 from typing import Any, NamedTuple
 
+from .. import patch as _patch
 from .conversion import Converter, Invalid, NoFastPath, describe
+from .edits import value_changes
 
 
 class Field(NamedTuple):
@@ -68,7 +70,41 @@ def record_converter(cls: type, plan: list[Field]) -> Converter:
             data[key] = value
         return data
 
-    return Converter(NoFastPath, decode_record, encode_record, many=_columns(plan, known, build))
+    readers = [(field.key, field.converter) for field in plan]
+
+    def trusted_record(data: Any) -> Any:
+        # Stored and validated before: a field's own `trusted`, else its usual decode.
+        if type(data) is not dict or data.keys() != known:
+            return decode_record(data)
+        values = []
+        for key, converter in readers:
+            value, trusted = data[key], converter.trusted
+            if trusted is not None:
+                value = trusted(value)
+            elif type(value) is not converter.exact:
+                try:
+                    value = converter.decode(value)
+                except Invalid as error:
+                    raise error.at(key) from None
+            values.append(value)
+        return build(*values)
+
+    def record_changes(obj: Any, before: Any, path: str, ops: list[dict[str, Any]]) -> None:
+        if type(obj) is not cls or type(before) is not dict or before.keys() != known:
+            _patch.diff_into(before, encode_record(obj), path, ops)
+            return
+        for name, key, converter, _ in plan:
+            try:
+                value_changes(
+                    converter, getattr(obj, name), before[key], _patch.pointer(path, key), ops
+                )
+            except Invalid as error:
+                raise error.at(name) from None
+
+    many = _columns(plan, known, build)
+    return Converter(
+        NoFastPath, decode_record, encode_record, None, many, trusted_record, record_changes
+    )
 
 
 def _columns(

@@ -33,6 +33,10 @@ def _as_str(value: Any) -> str:
     raise Invalid(f"expected a string, got {describe(value)}")
 
 
+def _known_str(value: Any) -> str:
+    return value if type(value) is str else _as_str(value)
+
+
 def _as_int(value: Any) -> int:
     if type(value) is int and INT_LOW < value < INT_HIGH:
         return value  # the common case first
@@ -167,7 +171,7 @@ def _encode_datetime(value: Any) -> str:
 
 
 SCALARS: dict[type, Converter] = {
-    str: Converter(str, _as_str, _as_str, all_str),
+    str: Converter(str, _as_str, _as_str, all_str, trusted=_known_str, plain=True),
     # Every int is range-checked, so no int passes unconverted (but a list of them may).
     int: Converter(NoFastPath, _as_int, _as_int, _bulk.all_ints),
     float: Converter(NoFastPath, _as_float, _as_float, _bulk.all_finite_floats),
