@@ -18,6 +18,7 @@ from ._change_size import ChangeSize, list_pop, set_add
 from ._marks import ManyPoint, attempt, many_race, relaxed_race
 from ._memory import MemoryCost, memory_cost
 from ._payload import batch_state
+from ._shapes import Shapes, shapes_race
 from ._sqlite import SqliteItems, diskcache_of, syncs_stubbed
 from ._stats import Entry, Summary, race
 
@@ -153,6 +154,7 @@ class JournalResults:
     load_bytes: int = 0
     many: ManyPoint | str = "not run"
     changes: list[ChangeSize | str] = field(default_factory=list)
+    shapes: Shapes | str = "not run"
     memory: MemoryCost | str | None = None
     problem: str | None = None
 
@@ -213,6 +215,10 @@ def _many_and_changes(
         attempt(lambda: list_pop(root / "changes", state, states.manager, repeat)),
         attempt(lambda: set_add(root / "changes", changes, repeat)),
     ]
+    log(f"journal: transactions on a crawler's state and on a checked list at {changes} items")
+    results.shapes = attempt(
+        lambda: shapes_race(root / "shapes", changes, config.rounds, 5 * config.block)
+    )
 
 
 class _States:

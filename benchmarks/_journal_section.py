@@ -22,6 +22,7 @@ from ._journal import (
 from ._marks_section import marks_headline, marks_section
 from ._memory import memory_row
 from ._payload import human
+from ._shapes_section import shapes_headline, shapes_section
 from ._sqlite import version
 from ._stats import Entry, Summary
 
@@ -75,7 +76,7 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
                 met(against_n, LOOP_TARGET),
             ]
         )
-    return [*rows, *marks_headline(jr), memory_row(jr.memory)]
+    return [*rows, *marks_headline(jr), *shapes_headline(jr.shapes), memory_row(jr.memory)]
 
 
 def journal_section(page: Page, jr: JournalResults, images: Path) -> None:
@@ -148,6 +149,7 @@ def journal_section(page: Page, jr: JournalResults, images: Path) -> None:
     _transaction(page, jr)
     _loads(page, jr)
     marks_section(page, jr)
+    shapes_section(page, jr.shapes)
 
 
 def _loops(page: Page, jr: JournalResults) -> None:

@@ -7,6 +7,7 @@ among what changed fail exactly as a save of the same state fails, with nothing 
 """
 
 import enum
+import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +17,9 @@ from typing import Annotated, Any
 
 import pytest
 from _procs import VERSION
+from _salvage import plant
 from batch_state._runtime.codec import Constraints, encode
-from batch_state._runtime.errors import StateValidationError
+from batch_state._runtime.errors import StateCorruptError, StateError, StateValidationError
 from batch_state._runtime.store import StateStore
 
 Code = Annotated[str, Constraints(pattern=r"c[0-9]+")]
@@ -189,3 +191,43 @@ def test_the_state_handed_out_is_the_callers_own(tmp_path: Path) -> None:
         second.note = "next"
     loaded = store.load()
     assert loaded.codes[-1] == "c1000001" and len(loaded.labels) == ITEMS
+
+
+#: Values a forged record (a good checksum, written by no writer of this library) puts where
+#: text belongs: each is refused or kept out, never an error of another kind.
+FORGED = [
+    {"op": "add", "path": "/seen/0", "value": [1]},
+    {"op": "add", "path": "/seen/-", "value": 5},
+    {"op": "add", "path": "/codes/-", "value": {"a": 1}},
+    {"op": "replace", "path": "/labels/c1", "value": [2]},
+    {"op": "add", "path": "/labels/c2x", "value": None},
+]
+
+
+@pytest.mark.parametrize("forged", FORGED, ids=lambda op: f"{op['path']} {op['value']!r}")
+def test_a_forged_record_read_by_a_trusting_writer_raises_only_state_errors(
+    tmp_path: Path, forged: dict[str, Any]
+) -> None:
+    """A manager that checked the state trusts records other writers append (their checksums
+    are checked); a forged one still gives only StateErrors, and a fresh load refuses it."""
+    path = tmp_path / "state.json"
+    store = _store(path)
+    store.save(Texts(codes=["c1", "c2"], seen={"a", "b"}, labels={"c1": "x", "c2": "y"}))
+    with store.transaction() as state:  # the store now holds the state, checked
+        state.note = "checked"
+    plant(path, 1, [json.dumps([forged]).encode()])
+    edits: list[Callable[[Texts], object]] = [
+        lambda state: state.seen.discard("a"),
+        lambda state: state.seen.add("z"),
+        lambda state: state.codes.append("c3"),
+        lambda state: state.labels.pop("c2"),
+        lambda state: None,
+    ]
+    for edit in edits:
+        try:
+            with store.transaction() as state:
+                edit(state)
+        except StateError:
+            pass
+    with pytest.raises(StateCorruptError):
+        _store(path).load()

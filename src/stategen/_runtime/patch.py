@@ -144,13 +144,18 @@ def _diff_list(old: list[Any], new: list[Any], path: str, ops: list[Op]) -> None
     # The search for insertions and removals takes about limit² Python steps: the square
     # root of the size keeps that within what decoding the list costs anyway, and a minimum
     # lets a small list look as hard as it likes.
-    found = _align.blocks(old, new, max(_SEARCH_MIN, isqrt(len(old) + len(new))))
+    found = _align.blocks(old, new, search_limit(old, new))
     listed = None if found is None else list_ops(old, new, path, found, equal_is_same=False)
     if listed is None and len(old) == len(new):
         listed = _in_place(old, new, path)
     if listed is None:
         listed = [{"op": "replace", "path": path, "value": new}]
     ops.extend(listed)
+
+
+def search_limit(old: list[Any], new: list[Any]) -> int:
+    """How many insertions and removals a search of two lists may look for (see `_diff_list`)."""
+    return max(_SEARCH_MIN, isqrt(len(old) + len(new)))
 
 
 def _in_place(old: list[Any], new: list[Any], path: str) -> list[Op] | None:

@@ -254,7 +254,12 @@ def set_of(item: Converter, order: Callable[[Any], Any] | None) -> Converter:
         return Converter(NoFastPath, decode_set, encode_set)
 
     def trusted(value: Any) -> set[Any]:
-        return set(value) if type(value) is list else decode_set(value)
+        if type(value) is list:
+            try:
+                return set(value)
+            except TypeError:  # an item that cannot be in a set: checked, it is refused
+                pass
+        return decode_set(value)
 
     changes = _edits.set_changes(encode_set, item)
     return Converter(NoFastPath, decode_set, encode_set, None, None, trusted, changes)

@@ -10,7 +10,6 @@ diff would (`patch.diff_into`).
 
 from bisect import bisect_left
 from collections.abc import Callable
-from math import isqrt
 from typing import Any
 
 from .. import align as _align
@@ -18,8 +17,6 @@ from .. import patch as _patch
 from .conversion import Changes, Converter, Invalid, key_part
 
 Op = dict[str, Any]
-#: A list may always be searched for this many insertions and removals (as in `patch`).
-_SEARCH_MIN = 16
 
 
 def value_changes(converter: Converter, value: Any, before: Any, path: str, ops: list[Op]) -> None:
@@ -53,8 +50,7 @@ def list_changes(encode_list: Callable[[Any], Any], item: Converter) -> Changes:
             return
         if len(value) == len(before) and value == before:
             return
-        limit = max(_SEARCH_MIN, isqrt(len(before) + len(value)))
-        found = _align.blocks(before, value, limit)
+        found = _align.blocks(before, value, _patch.search_limit(before, value))
         if found is None:  # changed in too many places: as a save compares it
             _patch.diff_into(before, encode_list(value), path, ops)
             return
@@ -67,7 +63,8 @@ def list_changes(encode_list: Callable[[Any], Any], item: Converter) -> Changes:
                 except Invalid as error:
                     raise error.at(f"[{index}]") from None
                 if converted is not x:  # e.g. a str subclass, stored as its plain text
-                    new = new if new is not value else value.copy()
+                    if new is value:
+                        new = value.copy()
                     new[index] = converted
         listed = _patch.list_ops(before, new, path, found, equal_is_same=True)
         if listed is None:  # a copy costs less than the operations
@@ -100,13 +97,11 @@ def dict_changes(encode_dict: Callable[[Any], Any], key: Converter, item: Conver
             return
         try:
             differ = sorted(value.items() - before.items())
+            gone = sorted(before.keys() - value.keys())
         except TypeError:  # a value that cannot be hashed or ordered: wrong, found below
             _patch.diff_into(before, encode_dict(value), path, ops)
             return
-        ops.extend(
-            {"op": "remove", "path": _patch.pointer(path, gone)}
-            for gone in sorted(before.keys() - value.keys())
-        )
+        ops.extend({"op": "remove", "path": _patch.pointer(path, key)} for key in gone)
         for k, x in differ:
             text: Any = k if type(k) is key.exact else _key(key, k)
             stored = x if type(x) is item.exact else _entry(item, x, text)
@@ -125,14 +120,16 @@ def set_changes(encode_set: Callable[[Any], Any], item: Converter) -> Changes:
         if type(value) is not set or type(before) is not list:
             _patch.diff_into(before, encode_set(value), path, ops)
             return
-        if len(value) == len(before) and value.issuperset(before):
-            return
-        old = set(before)
         try:
-            gained = sorted(value - old)
-        except TypeError:  # items that cannot be ordered: wrong, found below
+            ops.extend(set_ops(value, before, path))
+        except TypeError:  # items that cannot be hashed or ordered: wrong, found whole
             _patch.diff_into(before, encode_set(value), path, ops)
-            return
+
+    def set_ops(value: set[Any], before: list[Any], path: str) -> list[Op]:
+        if len(value) == len(before) and value.issuperset(before):
+            return []
+        old = set(before)
+        gained = sorted(value - old)
         for x in gained:
             if type(x) is not exact:
                 try:
@@ -144,13 +141,14 @@ def set_changes(encode_set: Callable[[Any], Any], item: Converter) -> Changes:
         # where a sorted array has it (an array written by hand may not be sorted: then
         # anywhere is right for a set).
         lost = sorted((_position(before, x) for x in old - value), reverse=True)
-        ops.extend({"op": "remove", "path": _patch.pointer(path, index)} for index in lost)
+        found: list[Op] = [{"op": "remove", "path": _patch.pointer(path, at)} for at in lost]
         lost.reverse()
         for added, x in enumerate(gained):
             at = bisect_left(before, x)
             at -= bisect_left(lost, at)  # removed before it
             stored = x if type(x) is exact else encode_item(x)
-            ops.append({"op": "add", "path": _patch.pointer(path, at + added), "value": stored})
+            found.append({"op": "add", "path": _patch.pointer(path, at + added), "value": stored})
+        return found
 
     return changes
 
