@@ -13,7 +13,7 @@ The contract, for every engine:
   an older one than a writer had committed before the read began.
 - **Sessions are exclusive** across threads and processes (`Engine.session`), and a
   session's `current()` is the state as the last committed write left it.
-- **Writes are durable and atomic.** When `replace`, `update` or `apply` returns, the
+- **Writes are durable and atomic.** When `replace` or `apply` returns, the
   change survives a crash of the process or of the machine; when it raises, the stored
   state is what it was, and the engine's error says what happened.
 - **A replaced generation is kept** as the policy judged it (`Previous`): a good one as the
@@ -142,11 +142,6 @@ class Session(ABC):
     def replace(self, version: str, fields: dict[str, Any], previous: Previous) -> Stored:
         """Store `fields` at schema `version` as a new generation, keeping the current state
         as `previous` says; the engine takes `fields` over. Returns the new state."""
-
-    @abstractmethod
-    def update(self, fields: dict[str, Any]) -> None:
-        """The current state, good and at the current schema version, becomes `fields`
-        (the engine takes them over); an engine may store only what changed."""
 
     @abstractmethod
     def apply(self, change: Callable[[Stored], Sequence[Op]]) -> None:

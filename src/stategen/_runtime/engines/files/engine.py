@@ -131,9 +131,6 @@ class FileSession(Session):
     def replace(self, version: str, fields: dict[str, Any], previous: Previous) -> Stored:
         return self._files.replace(self._held, version, fields, previous)
 
-    def update(self, fields: dict[str, Any]) -> None:
-        self._files.update(self._held, fields)
-
     def apply(self, change: Callable[[Stored], Sequence[_patch.Op]]) -> None:
         self._files.apply(self._held, change)
 

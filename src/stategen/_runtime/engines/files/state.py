@@ -98,16 +98,6 @@ class StateFiles(Reader):
                 self._fold(held, cache.stored)
             return self._write_snapshot(held, Stored(version, fields), previous)
 
-    def update(self, held: Held, fields: dict[str, Any]) -> None:
-        """`Session.update`."""
-        with self.mutex:
-            cache = self.cache
-            assert cache is not None  # current() returned the state this changes
-            if self._appending(cache):
-                self.apply(held, lambda stored: _patch.diff(stored.fields, fields))
-            elif not _patch.same(cache.stored.fields, fields):
-                self.replace(held, _version_of(cache.stored), fields, GOOD)
-
     def apply(self, held: Held, change: Callable[[Stored], Sequence[_patch.Op]]) -> None:
         """`Session.apply`."""
         with self.mutex, self.writing:

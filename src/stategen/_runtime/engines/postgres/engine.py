@@ -265,12 +265,6 @@ class PostgresSession(Session):
         engine._described = f"generation {row[0]}"
         return stored
 
-    def update(self, fields: dict[str, Any]) -> None:
-        known = self.known
-        assert known is not None  # current() returned the state this changes
-        if not _patch.same(known[1].fields, fields):
-            self.replace(_version_of(known[1]), fields, Previous(True))
-
     def apply(self, change: Callable[[Stored], Sequence[_patch.Op]]) -> None:
         known = self.known
         assert known is not None  # current() returned the state this changes
