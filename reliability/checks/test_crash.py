@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reliability.evidence import record
-from reliability.sizes import size
+from reliability.sizes import control_size, size
 
 from ._support import seed_from
 from .conftest import Generated
@@ -42,7 +42,7 @@ def test_positive_control_catches_the_naive_writer(generated: Generated, state_p
     harness, procs = generated.module("_kills"), generated.module("_procs")
     states = [harness.LARGE, harness.SMALL]
     report = harness.kill_at_random(
-        state_path, procs.naive_save_forever, (state_path, states), kills=size(KILLS)
+        state_path, procs.naive_save_forever, (state_path, states), kills=control_size(KILLS)
     )
     record(
         'positive control: the same kills against open("w") + write',

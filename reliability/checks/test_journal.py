@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reliability.evidence import record
-from reliability.sizes import size
+from reliability.sizes import control_size, size
 
 from ._support import cases, seed_from
 from .conftest import Generated
@@ -51,7 +51,7 @@ def test_positive_control_catches_early_acknowledgement(
     """The same kills against a writer that acknowledges before it writes must lose items."""
     harness, procs = generated.module("_kills"), generated.module("_procs")
     report = harness.kill_while_marking(
-        state_path, procs.acknowledge_early_forever, kills=size(KILLS)
+        state_path, procs.acknowledge_early_forever, kills=control_size(KILLS)
     )
     record(
         "positive control: the same kills against a writer that acknowledges early",
