@@ -231,3 +231,16 @@ def test_a_forged_record_read_by_a_trusting_writer_raises_only_state_errors(
             pass
     with pytest.raises(StateCorruptError):
         _store(path).load()
+
+
+def test_a_forged_value_of_the_wrong_shape_is_named_by_its_field(tmp_path: Path) -> None:
+    """The trusted hand-out still checks each container's shape, and says which field broke."""
+    path = tmp_path / "state.json"
+    store = _store(path)
+    store.save(Texts(codes=["c1"], note="a"))
+    with store.transaction() as state:  # the store now holds the state, checked
+        state.note = "checked"
+    plant(path, 1, [b'[{"op": "replace", "path": "/codes", "value": 5}]'])
+    with pytest.raises(StateCorruptError) as raised, store.transaction():
+        pass
+    assert raised.value.field == "codes", raised.value

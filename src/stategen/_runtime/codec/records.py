@@ -79,13 +79,13 @@ def record_converter(cls: type, plan: list[Field]) -> Converter:
         values = []
         for key, converter in readers:
             value, trusted = data[key], converter.trusted
-            if trusted is not None:
-                value = trusted(value)
-            elif type(value) is not converter.exact:
-                try:
+            try:
+                if trusted is not None:
+                    value = trusted(value)  # still refuses a value of the wrong shape
+                elif type(value) is not converter.exact:
                     value = converter.decode(value)
-                except Invalid as error:
-                    raise error.at(key) from None
+            except Invalid as error:
+                raise error.at(key) from None
             values.append(value)
         return build(*values)
 
