@@ -26,11 +26,11 @@ from ._contenders import Document
 Phases = dict[str, float]
 Spec = tuple[tuple[str, str, str], ...]
 
-CREATE = "create temp file (open, stat, chmod)"
+CREATE = "create temp file or take the spare (open, stat, chmod)"
 WRITE = "write"
 FSYNC = "fsync (file + directory)"
 RENAME = "rename"
-BACKUP = "backup hard link (.bak)"
+BACKUP = "backup hard link (.bak; the old one kept as the spare)"
 TEMPS = "temp names kept in the lock file"
 WALK = "find the directory (one open if unchanged, else a walk)"
 LOCK = "lock acquire + release"
@@ -51,11 +51,13 @@ SAVE_PHASES: Spec = (
     ("_runtime.engines.files.fs.temps", "Temps.done", TEMPS),
     ("_runtime.engines.files.engine", "FileSession.current", CURRENT),
     ("_runtime.engines.files.snapshot", "current", CURRENT),
+    ("_runtime.engines.files.fs.spare", "Spare.take", CREATE),
     ("_runtime.engines.files.fs.atomic", "_create_temp", CREATE),
     ("_runtime.engines.files.fs.atomic", "_copy_owner_and_mode", CREATE),
     ("os", "open", CREATE),  # the floor's temp file; for both, the directory opened to fsync
     ("_runtime.engines.files.fs.atomic", "_write_all", WRITE),
     ("os", "write", WRITE),
+    ("os", "ftruncate", WRITE),  # the spare cut to the new length
     ("os", "fsync", FSYNC),
     ("_runtime.engines.files.fs.atomic", "link_atomic", BACKUP),
     ("os", "replace", RENAME),

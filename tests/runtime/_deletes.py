@@ -9,7 +9,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 
 from _procs import FAULT_FIRED, SAVE_FINISHED, VERSION, Batch, batch, context, exit_during
-from batch_state._runtime.engines.files.fs.names import temp_prefix
+from batch_state._runtime.engines.files.fs.names import spare, temp_prefix
 from batch_state._runtime.migrate import Step
 from batch_state._runtime.store import StateStore
 from batch_state.errors import StateError, StateNotFoundError
@@ -25,6 +25,9 @@ SIDECARS = (
     ".journal.corrupt",
     ".lock",
 )
+#: How many files `sidecars()` lists beside a state `every_file` made: not the lock, but the
+#: leftover temp file and the spare.
+LISTED = len(SIDECARS) + 1
 #: The random part of a leftover temp file's name.
 LEFTOVER = "0123456789abcdef"
 
@@ -40,8 +43,14 @@ def leftover(path: Path) -> Path:
     return path.with_name(temp_prefix(path.name, 255) + LEFTOVER)
 
 
+def spare_of(path: Path) -> Path:
+    """The name of the backup a save retired beside `path`, for the next save to write into."""
+    return path.with_name(spare(path.name, 255))
+
+
 def every_file(path: Path) -> Batch:
-    """Make a state at `path` with each of its files (`SIDECARS`, a leftover temp file):
+    """Make a state at `path` with each of its files (`SIDECARS`, the spare, a leftover temp
+    file):
     an older version kept, a damaged state kept aside by recover(), journal records after
     the last snapshot. Returns the state as it is now."""
     StateStore(path, Batch, schema_version=OLD).save(batch("old", 4))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from _attempts import NOBODY
 from _deletes import (
+    LISTED,
     OLD,
     SIDECARS,
     every_file,
@@ -19,6 +20,7 @@ from _deletes import (
     kill_at_random,
     leftover,
     naive_delete,
+    spare_of,
     stop_at_every_step,
     store,
 )
@@ -51,10 +53,11 @@ def _files(directory: Path) -> dict[str, bytes | str]:
 
 class TestWhatGoes:
     def test_every_file_of_the_state_goes_and_nothing_else(self, state_path: Path) -> None:
-        """The state, its journal, backup, version backup, copies kept aside, a leftover temp
-        file and the lock go; names alike but not the state's, and another state, stay."""
+        """The state, its journal, backup, version backup, copies kept aside, the spare, a
+        leftover temp file and the lock go; names alike but not the state's, and another
+        state, stay."""
         latest = every_file(state_path)
-        own = [state_path, leftover(state_path)]
+        own = [state_path, leftover(state_path), spare_of(state_path)]
         own += [state_path.with_name(state_path.name + suffix) for suffix in SIDECARS]
         assert all(path.exists() for path in own), sorted(_files(state_path.parent))
         for name in ("state.json.bak2", "state.json.v1.0.bak", "state.json.v0.9.0.bak.old"):
@@ -70,7 +73,7 @@ class TestWhatGoes:
             if state_path.with_name(name) not in own
         }
         assert store(state_path).load() == latest
-        assert len(store(state_path).sidecars()) == len(SIDECARS)  # the lock aside, the temp in
+        assert len(store(state_path).sidecars()) == LISTED
 
         store(state_path).delete()
 
@@ -249,7 +252,7 @@ class TestCommandLine:
         every_file(state_path)
         result = _cli("delete", "--yes", str(state_path))
         assert result.returncode == 0, result.stderr
-        assert result.stdout == f"deleted {state_path} and its {len(SIDECARS)} sidecar files\n"
+        assert result.stdout == f"deleted {state_path} and its {LISTED} sidecar files\n"
         assert sorted(os.listdir(state_path.parent)) == []
 
     def test_without_a_terminal_it_refuses_without_yes(self, state_path: Path) -> None:
@@ -275,7 +278,7 @@ class TestCommandLine:
         shown, exit_code = _on_a_terminal(["delete", str(state_path)], answer)
         assert exit_code == code, shown
         assert f"{state_path}.bak" in shown and f"{state_path}.v{OLD}.bak" in shown
-        assert f"delete {state_path} and its {len(SIDECARS)} sidecar files? [y/N]" in shown
+        assert f"delete {state_path} and its {LISTED} sidecar files? [y/N]" in shown
         if code:
             assert "not deleted" in shown and store(state_path).load() == latest
         else:

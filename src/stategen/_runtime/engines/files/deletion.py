@@ -67,6 +67,7 @@ def doomed(directory: Directory, name: str, journal: str, temp_prefix: str) -> D
     limit = directory.name_max()
     listed = directory.names()
     older = [
+        _names.spare(name, limit),  # a backup retired before the current one: the oldest
         _names.sidecar(name, ".corrupt", limit),
         _names.sidecar(journal, ".corrupt", limit),
         *sorted(_version_backups(listed, name, limit)),

@@ -55,11 +55,12 @@ class Sidecars:
     """The names kept beside a state file called `name`, in a directory whose names may be
     `limit` bytes long."""
 
-    __slots__ = ("journal", "lock", "temp_prefix")
+    __slots__ = ("journal", "lock", "spare", "temp_prefix")
 
     def __init__(self, name: str, limit: int) -> None:
         self.lock = _names.sidecar(name, ".lock", limit)
         self.journal = _names.sidecar(name, ".journal", limit)
+        self.spare = _names.spare(name, limit)
         self.temp_prefix = _names.temp_prefix(name, limit)
 
 

@@ -16,6 +16,7 @@ from .fs import atomic as _atomic
 from .fs import names as _names
 from .fs.directory import Directory
 from .fs.regular import check_replaceable, read_regular, refuse_unless_regular
+from .fs.spare import Spare
 from .fs.temps import Temps
 from .fs.trust import trusted
 
@@ -67,9 +68,12 @@ def replace(
     temps: Temps,
     now: Current | None,
     keep: Sequence[Kept] = (),
+    spare: tuple[Spare, str] | None = None,
 ) -> None:
     """Replace the file `name` (now `now`) with `data` durably and atomically, first linking
-    each file in `keep` to its other name, in the same directory sync."""
+    each file in `keep` to its other name, in the same directory sync. With `spare` (the
+    file's spare and its name), the new file is written into the spare when it may be, and
+    the backup it replaces becomes the next spare (see `fs.spare`)."""
     limit = directory.name_max()
     links = [(kept, _names.sidecar(kept.source, kept.suffix, limit)) for kept in keep]
     for replaced in (name, *(target for _, target in links)):
@@ -84,6 +88,7 @@ def replace(
                 temps=temps,
                 expected=kept.held.status,
                 content=kept.held.raw,
+                spare=spare if kept.suffix == ".bak" else None,
             )
 
     # The new file takes the mode and owner of the one it replaces, except from a file that
@@ -98,4 +103,5 @@ def replace(
         # Never give the new file away to a stranger who planted the old one.
         keep_owner=like is None or trusted(like.st_uid, directory.stat()),
         before_replace=keep_them if links else None,
+        spare=spare,
     )

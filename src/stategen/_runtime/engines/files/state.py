@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ... import patch as _patch
@@ -29,6 +30,7 @@ from .failing import refused
 from .fs.atomic import Unconfirmed
 from .fs.lock import StateLock, lock_for, remove_held
 from .fs.regular import open_regular, refuse_unless_regular
+from .fs.spare import Spare
 from .fs.temps import Temps, sweep
 from .fs.trylock import probe
 from .journal import JournalFile
@@ -48,6 +50,11 @@ class StateFiles(Reader):
     #: Sync each journal record as it is appended (durability "full"); without it a record
     #: survives a crash of the process, and a power loss only once a fold or save follows.
     sync_appends = True
+
+    def __init__(self, path: Path, *, journal: bool, max_bytes: int) -> None:
+        super().__init__(path, journal=journal, max_bytes=max_bytes)
+        #: The backup the last save retired, for the next save to write into (`fs.spare`).
+        self.spare = Spare()
 
     @contextmanager
     def locked(self, timeout: float | None) -> Iterator[Held]:
@@ -254,7 +261,16 @@ class StateFiles(Reader):
             keep = [_snapshot.Kept(name, now, suffix) for suffix in suffixes]
             if not previous.good:
                 keep += self._journal_kept_aside(held, journal_name)
-        _snapshot.replace(directory, name, data, self.path, temps=held.temps, now=now, keep=keep)
+        _snapshot.replace(
+            directory,
+            name,
+            data,
+            self.path,
+            temps=held.temps,
+            now=now,
+            keep=keep,
+            spare=(self.spare, held.names.spare),
+        )
         # The commit point: from here on nothing fails the save (the new snapshot is the
         # state now), and what follows only tidies and fills the cache.
         journal = cache.journal if cache is not None else None

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from .directory import Directory
 from .fileio import flush, reserve
+from .spare import Spare
 from .temps import Temps
 from .trust import stranger
 
@@ -70,6 +71,7 @@ def write_atomic(
     keep_owner: bool = True,
     before_replace: Callable[[], None] | None = None,
     size: int | None = None,
+    spare: tuple[Spare, str] | None = None,
 ) -> None:
     """Replace the file `name` in `directory` with `data` durably.
 
@@ -79,14 +81,20 @@ def write_atomic(
     is a stranger (see `trust.stranger`). `before_replace` runs after the data is safely
     on disk and before the rename, so links it makes in the same directory (the backup) are
     covered by the one directory fsync. `size`: the file is extended to that many bytes,
-    allocated where the system can (the journal's room to grow).
+    allocated where the system can (the journal's room to grow). `spare` (the state file's
+    spare and its name): the file is written into the spare when it may be (see `spare`).
     """
-    fd, temp = _create_temp(directory, temps)  # 1. same directory, unpredictable name
+    taken = None
+    if spare is not None and current is not None:
+        taken = spare[0].take(directory, spare[1], temps)  # 1. a retired file, reused
+    fd, temp = taken or _create_temp(directory, temps)  # 1. same directory, unpredictable name
     try:
         try:
             if current is not None:
                 _copy_owner_and_mode(fd, current, keep_owner, directory)  # 2. or the umask's
             _write_all(fd, data)  # 3. the whole content, serialized before we got here
+            if taken is not None:
+                os.ftruncate(fd, len(data))  # what is left of the spare's old content
             if size is not None:
                 reserve(fd, size)
             flush(fd)  # 4. on the disk before the rename can be
@@ -112,6 +120,8 @@ def write_atomic(
         directory.sync()  # 7. the rename itself survives a power loss
     except OSError as error:  # the new file is in place: only its durability is in doubt
         raise Unconfirmed.of(error) from error
+    if spare is not None:
+        spare[0].confirm()  # a file retired in `before_replace` is durably the spare now
 
 
 def link_atomic(
@@ -122,6 +132,7 @@ def link_atomic(
     temps: Temps,
     expected: os.stat_result,
     content: bytes | None,
+    spare: tuple[Spare, str] | None = None,
 ) -> None:
     """Make `target` another name for the file `source`, replacing the old `target` atomically.
 
@@ -157,6 +168,8 @@ def link_atomic(
                 errno.ENOENT, "the file was replaced while it was being kept", source
             )
         _drop_set_id(directory, temp, linked)
+        if spare is not None:
+            spare[0].retire(directory, target, spare[1])
         _replace(directory, temp, target)
     finally:
         if linked is not None:

@@ -10,6 +10,8 @@ import os
 
 #: Marks the temp files of a save in progress (or of one killed mid-write, to be swept).
 TEMP_MARKER = ".stategen-tmp-"
+#: Marks the spare: a retired backup the next save writes into (see `spare`).
+SPARE_MARKER = ".stategen-spare"
 #: The random part of a temp name: 64 bits, so nobody can plant the name in advance.
 _RANDOM_BYTES = 8
 #: How many characters that random part takes (hex digits).
@@ -27,6 +29,11 @@ def sidecar(name: str, suffix: str, limit: int) -> str:
 def temp_prefix(name: str, limit: int) -> str:
     """The start of every temp file name of the state file `name`: hidden and recognisable."""
     return "." + _fit(name, TEMP_MARKER, limit - 1 - TEMP_RANDOM_CHARS)
+
+
+def spare(name: str, limit: int) -> str:
+    """The hidden name of the state file `name`'s spare (see `spare`)."""
+    return "." + _fit(name, SPARE_MARKER, limit - 1)
 
 
 def temp_name(prefix: str) -> str:
