@@ -30,7 +30,10 @@ def notes(r: Results) -> list[str]:
             f"{X}; target 1.15{X}). The floor writes bytes that already exist, takes no lock "
             "and keeps no backup. A save also serializes and validates the state, takes the "
             "lock (the backup's rotation must not race another writer), reads the current "
-            "file to decide what to keep, and links it as `.bak`. "
+            "file to decide what to keep, and links it as `.bak`. It frees and allocates no "
+            "file, though: it writes into the backup the save before it retired (the spare), "
+            "where the floor allocates a new file at each save and frees the old one at its "
+            "rename, work the file system does within the floor's time. "
             f"The largest additions in this run: {listed}. Against the floor plus "
             f"`json.dumps`, the least any JSON store must do, the ratio is {serializing}."
         )
@@ -123,9 +126,9 @@ def _share(parts: dict[str, float], prefixes: tuple[str, ...]) -> float:
 def _extra_phases(ours: dict[str, float], floor: dict[str, float]) -> dict[str, float]:
     """What each phase adds over the floor's same phase.
 
-    Replacing a file frees the old one; with a backup, the old file lives on as `.bak` and
-    the freeing moves to the backup's own replace. So the rename's saving is credited to
-    the backup, whose net cost is what the design adds.
+    The floor's rename frees the file it replaces; a save's does not (the old file lives on
+    as `.bak`, and the backup it replaces as the spare). So the rename's saving is credited
+    to the backup, whose net cost is what the design adds.
     """
     extra = {phase: value - floor.get(phase, 0.0) for phase, value in ours.items()}
     if BACKUP in extra and RENAME in extra:
