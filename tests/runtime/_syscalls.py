@@ -19,9 +19,10 @@ SPIED = ("open", "write", "pwrite", "fsync", "fdatasync", "ftruncate", "replace"
 def spying() -> Iterator[list[Event]]:
     """Record system calls with the paths they touch, in order, while the block runs.
 
-    Events: ("write", path, bytes written), ("pwrite", path, bytes written, offset),
-    ("fsync", path), ("fdatasync", path), ("ftruncate", path, length),
-    ("replace", source, target), ("link", source, target), ("mkdir", path).
+    Events: ("open", path, flags), ("write", path, bytes written),
+    ("pwrite", path, bytes written, offset), ("fsync", path), ("fdatasync", path),
+    ("ftruncate", path, length), ("replace", source, target), ("link", source, target),
+    ("mkdir", path).
     """
     events: list[Event] = []
     paths: dict[int, Path] = {}
@@ -38,6 +39,7 @@ def spying() -> Iterator[list[Event]]:
     def spy_open(path: Any, flags: int, *args: Any, dir_fd: int | None = None) -> int:
         fd: int = real["open"](path, flags, *args, dir_fd=dir_fd)
         paths[fd] = full(path, dir_fd)
+        events.append(("open", paths[fd], flags))
         return fd
 
     def spy_write(fd: int, data: Any) -> int:

@@ -31,6 +31,7 @@ class Cache:
     """The files as this engine last read or wrote them."""
 
     __slots__ = (
+        "checked_in",
         "digest",
         "end",
         "fd",
@@ -71,6 +72,9 @@ class Cache:
         #: A pending record taken once settled, (offset, bytes), whose commit mark is not
         #: written yet: the next append writes it first (no record may follow a pending one).
         self.unmarked: tuple[int, bytes] | None = None
+        #: The session (its `Held`) that read these bytes, or compared them with the file's,
+        #: under the lock: until it ends no other writer can have changed them.
+        self.checked_in: object | None = None
 
     def same_snapshot(self, found: os.stat_result | None) -> bool:
         """Whether `found` (an lstat of the snapshot's name) is the snapshot held, unchanged."""

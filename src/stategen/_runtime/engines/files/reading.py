@@ -290,8 +290,11 @@ class Reader:
             if not cache.same_bytes(raw):
                 self.drop()
                 cache = None
+        checked = check_bytes or cache is None
         if cache is None:
             cache = self._load_snapshot(directory, name, found)
+        if held is not None and checked:
+            cache.checked_in = held
         if cache.generation is not None:
             self._follow_journal(cache, directory, name, held)
         return cache.stored

@@ -247,7 +247,9 @@ class StateFiles(Reader):
         except ValueError as error:  # e.g. an integer too long to write as text
             raise StateValidationError("", str(error)[:200]) from None
         journal_name = held.names.journal
-        now = _snapshot.current(directory, name, self.path, limit=self.max_bytes)
+        now = self._as_checked(held) or _snapshot.current(
+            directory, name, self.path, limit=self.max_bytes
+        )
         cache = self.cache
         keep = []
         if now is not None:
@@ -292,6 +294,17 @@ class StateFiles(Reader):
             except OSError:
                 reuse = False  # still `.journal.corrupt` too: made afresh at the next update
         return self._cache_written(held, stored, data, generation, journal, reuse=reuse)
+
+    def _as_checked(self, held: Held) -> _snapshot.Current | None:
+        """The snapshot as this session compared it with the file under the lock, if the
+        file at its name is still that one, unchanged in size and times; else None (read it)."""
+        cache = self.cache
+        if cache is None or cache.raw is None or cache.checked_in is not held:
+            return None
+        found = held.directory.lstat(held.name)
+        if found is None or not cache.same_snapshot(found):
+            return None
+        return _snapshot.Current(found, cache.raw)
 
     def _cache_written(
         self,
