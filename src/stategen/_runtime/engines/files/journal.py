@@ -21,7 +21,7 @@ from ...errors import StateCorruptError, StateUnsafePathError
 from . import records as _records
 from .fs import atomic as _atomic
 from .fs.directory import Directory
-from .fs.fileio import flush_data, read_at, reserve, write_at
+from .fs.fileio import GUARDED, flush_data, read_at, reserve, write_at
 from .fs.regular import check_size, refuse_unless_regular
 from .fs.temps import Temps
 from .fs.trust import describe_owner, stranger
@@ -31,12 +31,6 @@ MIN_CAPACITY = 16 * 1024
 _PAGE = 4096
 #: A warm reader first reads this much past where it stopped; more if a record runs past it.
 _WINDOW = 4096
-_OPEN_FLAGS = (
-    getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 def capacity(snapshot_size: int) -> int:
@@ -83,7 +77,7 @@ class JournalFile:
             return None
         refuse_unless_regular(directory, name, found, origin, kept=True)
         try:
-            fd = directory.open(name, (os.O_RDWR if writing else os.O_RDONLY) | _OPEN_FLAGS)
+            fd = directory.open(name, (os.O_RDWR if writing else os.O_RDONLY) | GUARDED)
         except FileNotFoundError:
             return None
         try:

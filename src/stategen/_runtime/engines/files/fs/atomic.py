@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from .directory import Directory
-from .fileio import flush, reserve
+from .fileio import GUARDED, flush, reserve
 from .spare import Spare
 from .temps import Temps
 from .trust import stranger
@@ -33,12 +33,7 @@ _ATTEMPTS = 100
 #: The mode bits a new file takes from the one it replaces: never set-uid, set-gid or sticky.
 _PERMISSIONS = 0o777
 #: How a file kept aside is opened to change its mode: never a link, never blocking.
-_KEPT_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+_KEPT_FLAGS = os.O_RDONLY | GUARDED
 
 
 class Unconfirmed(OSError):

@@ -7,6 +7,16 @@ import sys
 
 _POSITIONAL = hasattr(os, "pread") and hasattr(os, "pwrite")
 
+#: How an existing file is opened, with the access mode added (os.O_RDONLY, O_WRONLY or
+#: O_RDWR): never through a link planted at the name, never blocking on a FIFO planted
+#: there, not inherited by child processes, and in binary mode on Windows.
+GUARDED = (
+    getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
 
 def read_at(fd: int, offset: int, size: int) -> bytes:
     """Up to `size` bytes from `offset` (fewer only at the end of the file)."""

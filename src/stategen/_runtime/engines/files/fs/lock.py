@@ -27,6 +27,7 @@ from ....errors import (
 from ....lockholder import LockHolder
 from . import holder as _holder
 from .directory import Directory
+from .fileio import GUARDED
 from .trust import check_link, describe_owner, shared, stranger
 
 # Waiting processes poll the lock file. A poll is one non-blocking flock call, so a short
@@ -41,13 +42,7 @@ _REOPENS = 1000
 # The lock file is opened by this module, never through a symlink and never blocking, and
 # never truncated: its content is nobody's business, and a link planted at its name must not
 # make a save truncate or create the file the link points to.
-OPEN_FLAGS = (
-    os.O_RDWR
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
+OPEN_FLAGS = os.O_RDWR | GUARDED
 
 
 _filelock: ModuleType | None = None

@@ -16,16 +16,11 @@ from pathlib import Path
 
 from ....errors import StateNotFoundError, StateUnsafePathError
 from .directory import Directory
-from .fileio import read_at
+from .fileio import GUARDED, read_at
 from .trust import check_link, check_owner, describe_owner, may_replace
 
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)  # a FIFO planted at the path must not block the open
-    | getattr(os, "O_NOFOLLOW", 0)  # links were resolved by the walk; a new one is refused
-    | getattr(os, "O_BINARY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-)
+# Links were resolved by the walk: a new one is refused, and a FIFO does not block the open.
+_READ_FLAGS = os.O_RDONLY | GUARDED
 _KINDS = {
     stat.S_IFDIR: "a directory",
     stat.S_IFIFO: "a FIFO",

@@ -21,18 +21,13 @@ import os
 import stat
 
 from .directory import Directory
+from .fileio import GUARDED
 from .temps import Temps
 
 #: The largest backup kept as a spare (1 MiB files and states a little over it included).
 LARGEST = 2 << 20
 
-_OPEN_FLAGS = (
-    os.O_WRONLY
-    | getattr(os, "O_BINARY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)
-)
+_OPEN_FLAGS = os.O_WRONLY | GUARDED
 
 
 class Spare:
