@@ -147,7 +147,7 @@ def test_the_sync_follows_the_append(generated: Generated, state_path: Path) -> 
         failures=len(problems),
         detail="; ".join(problems[:3]) or "pwrite(journal) → fdatasync(journal) → return",
     )
-    backwards = [("fdatasync", journal), ("pwrite", journal, 80, 16)]
+    backwards = [("fdatasync", journal), ("pwrite", journal, 80, 16, False)]
     caught = len(spy.order_of_an_append(backwards, journal))
     record(
         "positive control: the syscall-order check given a sync before the write",

@@ -216,14 +216,16 @@ def crash_journal_at_every_step(root: Path, scenario: Scenario) -> FaultReport:
     and
     leave no temp file and no torn record.
     """
-    old, new, steps = _journal_update(root / "spy" / "state.json", scenario)
+    old, new, steps, zeros = _journal_update(root / "spy" / "state.json", scenario)
     # A record is written pending, synced, then marked. Once the process is gone, a whole
     # pending record counts: the next holder of the lock (here the fresh manager, which
-    # finds it free) syncs it. So the first write into the journal is the commit point.
+    # finds it free) syncs it. So the first write of the record into the journal is the
+    # commit point; zeros written over the room after it before (see `JournalFile`) change
+    # nothing anyone reads.
     journal_writes = [
         index
         for index, (name, _, target) in enumerate(steps)
-        if name == "pwrite" and target.endswith(".journal")
+        if name == "pwrite" and target.endswith(".journal") and index not in zeros
     ]
     renames = [
         index
@@ -261,18 +263,22 @@ def crash_journal_at_every_step(root: Path, scenario: Scenario) -> FaultReport:
 
 def _journal_update(
     path: Path, scenario: Scenario
-) -> tuple[Batch, Batch, list[tuple[str, int, str]]]:
-    """The state before and after the update, and its steps: (function, n-th call, target)."""
+) -> tuple[Batch, Batch, list[tuple[str, int, str]], set[int]]:
+    """The state before and after the update, its steps (function, n-th call, target), and
+    which of them wrote nothing but zeros."""
     path.parent.mkdir(parents=True)
     scenario.prepare(path)
     old = BatchStore(path).load()
     steps: list[tuple[str, int, str]] = []
+    zeros: set[int] = set()
     counts = dict.fromkeys(JOURNAL_STEPS, 0)
     real = {name: getattr(os, name) for name in JOURNAL_STEPS if hasattr(os, name)}
 
     def spy(name: str) -> Any:
         def record(*args: Any, **kwargs: Any) -> Any:
             counts[name] += 1
+            if name == "pwrite" and not bytes(args[1]).strip(b"\0"):
+                zeros.add(len(steps))
             steps.append((name, counts[name], _target(name, args)))
             return real[name](*args, **kwargs)
 
@@ -285,7 +291,7 @@ def _journal_update(
     finally:
         for name, function in real.items():
             setattr(os, name, function)
-    return old, BatchStore(path).load(), steps
+    return old, BatchStore(path).load(), steps, zeros
 
 
 def _target(name: str, args: tuple[Any, ...]) -> str:

@@ -20,9 +20,9 @@ def spying() -> Iterator[list[Event]]:
     """Record system calls with the paths they touch, in order, while the block runs.
 
     Events: ("open", path, flags), ("write", path, bytes written),
-    ("pwrite", path, bytes written, offset), ("fsync", path), ("fdatasync", path),
-    ("ftruncate", path, length), ("replace", source, target), ("link", source, target),
-    ("mkdir", path).
+    ("pwrite", path, bytes written, offset, whether they were all zeros), ("fsync", path),
+    ("fdatasync", path), ("ftruncate", path, length), ("replace", source, target),
+    ("link", source, target), ("mkdir", path).
     """
     events: list[Event] = []
     paths: dict[int, Path] = {}
@@ -49,7 +49,7 @@ def spying() -> Iterator[list[Event]]:
 
     def spy_pwrite(fd: int, data: Any, offset: int) -> int:
         count: int = real["pwrite"](fd, data, offset)
-        events.append(("pwrite", where(fd), count, offset))
+        events.append(("pwrite", where(fd), count, offset, not bytes(data).strip(b"\0")))
         return count
 
     def spy_fsync(fd: int) -> None:
@@ -191,17 +191,26 @@ def order_of_an_append(events: list[Event], journal: Path) -> list[str]:
     It must write one record into the journal (pending: its CRC inverted), sync the journal
     once, then write the record's commit mark (its 4-byte CRC, at the same offset), and make
     nothing else durable: no file replaced, no directory synced (the journal's size does not
-    change, so its directory entry needs no sync), and nothing written after the mark.
+    change, so its directory entry needs no sync), and nothing written after the mark. Zeros
+    written before the record, past it, over room that reads as zeros anyway, change nothing.
     """
-    writes = [i for i, e in enumerate(events) if e[0] in ("pwrite", "write") and e[1] == journal]
+    journal_writes = [
+        i for i, e in enumerate(events) if e[0] in ("pwrite", "write") and e[1] == journal
+    ]
+    zeros = [i for i in journal_writes if events[i][0] == "pwrite" and events[i][4]]
+    writes = [i for i in journal_writes if i not in zeros]
+    if writes and any(i > writes[0] for i in zeros):
+        return [f"zeros written into the journal after the record: {events}"]
     syncs = [i for i, e in enumerate(events) if e[0] in ("fdatasync", "fsync") and e[1] == journal]
     if len(writes) != 2 or len(syncs) != 1:
         return [f"expected two writes and one sync of the journal, got {events}"]
     record, mark = events[writes[0]], events[writes[1]]
     if not writes[0] < syncs[0] < writes[1]:
         return [f"expected write, sync, mark; got {events}"]
-    if record[0] != "pwrite" or mark[0] != "pwrite" or mark[2:] != (4, record[3]):
+    if record[0] != "pwrite" or mark[0] != "pwrite" or mark[2:4] != (4, record[3]):
         return [f"the mark is not the 4-byte CRC over the record: {record}, {mark}"]
+    if any(events[i][3] < record[3] + record[2] for i in zeros):
+        return [f"zeros written over the record's own place: {events}"]
     problems = [
         f"{event[0]} {event[1]}"
         for event in events

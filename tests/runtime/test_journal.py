@@ -81,8 +81,16 @@ class TestUpdates:
         journal = journal_of(state_path).resolve()
         assert order_of_an_append(events, journal) == [], events
         # Positive control: the same check, given a sync that comes before the write.
-        backwards = [("fdatasync", journal), ("pwrite", journal, 80, 16)]
+        backwards = [("fdatasync", journal), ("pwrite", journal, 80, 16, False)]
         assert order_of_an_append(backwards, journal) != []
+        # And zeros written ahead of the room after the record are allowed only before it,
+        # and only past it: never over it, never after it.
+        record = ("pwrite", journal, 80, 16, False)
+        sync, mark = ("fdatasync", journal), ("pwrite", journal, 4, 16, False)
+        ahead, over = ("pwrite", journal, 4096, 96, True), ("pwrite", journal, 4096, 16, True)
+        assert order_of_an_append([ahead, record, sync, mark], journal) == []
+        assert order_of_an_append([record, ahead, sync, mark], journal) != []
+        assert order_of_an_append([over, record, sync, mark], journal) != []
 
     def test_every_manager_reads_every_layout(self, state_path: Path) -> None:
         """A snapshot-mode manager sees the journal's changes and keeps them when it saves."""

@@ -31,6 +31,8 @@ MIN_CAPACITY = 16 * 1024
 _PAGE = 4096
 #: A warm reader first reads this much past where it stopped; more if a record runs past it.
 _WINDOW = 4096
+#: How much of the room after a record an append writes zeros over, when none were yet.
+_AHEAD = 128 * 1024
 
 
 def capacity(snapshot_size: int) -> int:
@@ -53,6 +55,8 @@ class JournalFile:
         # Changed only by a reset or a cut, this engine's own or another's that came with a
         # new snapshot (and so a new JournalFile): no need to ask the system each time.
         self.size = status.st_size
+        # Up to where the room is known written (see `_zero_ahead`); not known when opened.
+        self._zeroed = 0
 
     @classmethod
     def open(
@@ -168,6 +172,8 @@ class JournalFile:
         bring the record back, and it would then count.
         """
         try:
+            if offset + len(record) > self._zeroed:
+                self._zero_ahead(offset + len(record))
             write_at(self.fd, offset, _records.pending(record))
             if sync:
                 flush_data(self.fd)
@@ -175,6 +181,21 @@ class JournalFile:
         except BaseException as failure:
             self._erase(offset, len(record), failure, durably=sync)
             raise
+
+    def _zero_ahead(self, end: int) -> None:
+        """Write zeros over the room after `end`, up to `_AHEAD` bytes of it.
+
+        The room is allocated ahead (`fileio.reserve`), but ext4 and XFS allocate it as
+        unwritten extents: the first write into each block must also mark it written, which
+        is metadata, so the data sync of the record in it commits the file system's journal
+        too. Zeros change nothing a reader sees (the room reads as zeros anyway); written
+        with one record, in its sync, they spare the next records that commit. Measured: a
+        6 KB record's fdatasync took 218-294 µs after zeros, 390-490 µs without.
+        """
+        stop = min(self.size, end + _AHEAD)
+        if stop > end:
+            write_at(self.fd, end, bytes(stop - end))
+        self._zeroed = max(stop, end)
 
     def settle(self) -> None:
         """Sync what the journal holds, so that a pending record in it counts: it may never
@@ -208,6 +229,7 @@ class JournalFile:
         os.ftruncate(self.fd, offset)
         reserve(self.fd, size)
         self.size = size
+        self._zeroed = offset
 
     def reset(self, size: int) -> None:
         """Empty the journal for a new snapshot generation, with `size` bytes of room.
@@ -218,6 +240,7 @@ class JournalFile:
         os.ftruncate(self.fd, _records.START)
         reserve(self.fd, size)
         self.size = size
+        self._zeroed = _records.START
 
 
 def _check_owner(
