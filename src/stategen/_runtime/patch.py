@@ -6,6 +6,7 @@ change that does not apply (a missing key, an index out of range, an unknown ope
 `PatchError`, never a silent skip: a journal that no longer fits its document is corrupt.
 """
 
+from collections.abc import Callable, Sequence
 from json import JSONEncoder
 from math import isqrt
 from operator import is_
@@ -64,6 +65,55 @@ def apply(document: dict[str, Any], op: Op) -> tuple[list[str], Any]:
     if kind == "remove":
         return tokens, _remove(parent, last)
     raise PatchError(f"unsupported operation {kind!r:.40}")
+
+
+def apply_all(
+    document: dict[str, Any], ops: Sequence[Op], applied: Callable[[Op, list[str], Any], None]
+) -> None:
+    """Apply `ops` in order, calling `applied(op, tokens, old)` for each as `apply` returns
+    them; PatchError for the first that does not apply (those before it stay applied).
+
+    A run of `add`s to the end of one array, which appending many items makes, is one
+    `extend` with its path resolved once: then `applied` hears of them after the whole run.
+    """
+    index, count = 0, len(ops)
+    while index < count:
+        end = _run_of_appends(ops, index)
+        if end - index > 1:
+            tokens = parts(ops[index]["path"])
+            parent: Any = document
+            for token in tokens[:-1]:
+                parent = _child(parent, token)
+            if type(parent) is list:
+                run = ops[index:end]
+                parent.extend([op["value"] for op in run])
+                for op in run:
+                    applied(op, tokens, None)
+                index = end
+                continue
+        op = ops[index]
+        tokens, old = apply(document, op)
+        applied(op, tokens, old)
+        index += 1
+
+
+def _run_of_appends(ops: Sequence[Op], start: int) -> int:
+    """Where the run of `add`s to `<array>/-` (one path, each with a value) at `start` ends."""
+    first = ops[start]
+    if type(first) is not dict or first.get("op") != "add" or "value" not in first:
+        return start
+    path = first.get("path")
+    if type(path) is not str or not path.endswith("/-"):
+        return start
+    end = start + 1
+    while end < len(ops):
+        op = ops[end]
+        if type(op) is not dict or op.get("path") != path or op.get("op") != "add":
+            break
+        if "value" not in op:
+            break
+        end += 1
+    return end
 
 
 def diff(old: Any, new: Any, path: str = "") -> list[Op]:

@@ -75,10 +75,12 @@ class Stored:
         that does not apply must drop this state and read it afresh.
         """
         watchers = self._watchers
-        for op in ops:
-            tokens, old = _patch.apply(self.fields, op)
+
+        def applied(op: Op, tokens: list[str], old: Any) -> None:
             for watcher in watchers:
                 watcher(op, tokens, old)
+
+        _patch.apply_all(self.fields, ops, applied)
 
 
 @dataclass(frozen=True)
