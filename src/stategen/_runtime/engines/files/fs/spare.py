@@ -78,7 +78,9 @@ class Spare:
                 self._retired = _identity(found)
 
     def confirm(self) -> None:
-        """The save that retired a spare has synced its directory: the next may write into it."""
+        """A save has synced the directory, which makes every link made in it before durable:
+        the spare retired last, by this save or by one that failed after it, may be written
+        into by the next save (if it is still the same file, which `take` checks)."""
         self._ready, self._retired = self._retired, None
 
 
