@@ -248,7 +248,9 @@ def _costs(page: Page) -> None:
             ],
             [
                 "`save()`",
-                "write the whole state: O(N), 2 syncs (file, directory), backup link",
+                "write the whole state: O(N), 2 syncs (file, directory), backup link; "
+                "written into the backup the save before retired, so no file is allocated "
+                "or freed",
                 "the same (a new snapshot; the journal starts empty)",
             ],
             [
