@@ -14,7 +14,7 @@ from pathlib import Path
 
 from _attempts import NOBODY, Attempt, attempt
 from _operations import Opener, changes, needs_root, problem, refusals, snapshot
-from batch_state._runtime.engines.files.fs.names import TEMP_MARKER
+from batch_state._runtime.engines.files.fs.names import TEMP_MARKER, spare
 from batch_state.errors import (
     StateNotFoundError,
     StateUnsafePathError,
@@ -303,6 +303,51 @@ def directory_at_the_corrupt_name(base: Path, opener: Opener) -> list[str]:
     return refusals(opener(path), StateUnsafePathError, only=("save",)) + changes(base, before)
 
 
+def _saves_around_a_planted_spare(
+    base: Path, opener: Opener, plant: Callable[[Path], None], *, user: int | None = None
+) -> tuple[list[str], Path]:
+    """Three saves by one manager (so it has retired a backup and would reuse it), then
+    `plant` at the spare's name, then three more saves: none may fail, nor move, remove or
+    write into what was planted. The problems, and where it was planted."""
+    path = shared_directory(base) / "state.json"
+    calls = opener(path)
+    for _ in range(3):
+        tried = attempt(calls["save"], user=user)
+        assert tried.error is None and not tried.blocked, tried
+    planted = path.with_name(spare(path.name, 255))
+    planted.unlink(missing_ok=True)
+    plant(planted)
+    before = planted.lstat()
+    found = [
+        trouble for _ in range(3) for trouble in refusals(calls, None, only=("save",), user=user)
+    ]
+    after = planted.lstat() if os.path.lexists(planted) else None
+    if after is None or (after.st_ino, after.st_mtime_ns) != (before.st_ino, before.st_mtime_ns):
+        found.append(f"{planted.name} was moved, removed or written into")
+    return found, planted
+
+
+def link_at_the_spare_name(base: Path, opener: Opener) -> list[str]:
+    precious = victim(base)
+
+    def plant(at: Path) -> None:
+        plant_link(at, precious, NOBODY if _root() else None)
+
+    found, _ = _saves_around_a_planted_spare(base, opener, plant)
+    return found + ([] if precious.read_bytes() == b"precious\n" else ["the link's target changed"])
+
+
+def foreign_file_at_the_spare_name(base: Path, opener: Opener) -> list[str]:
+    needs_root()
+
+    def plant(at: Path) -> None:
+        at.write_bytes(b"not yours\n")
+        os.chown(at, STRANGER, STRANGER)
+
+    found, planted = _saves_around_a_planted_spare(base, opener, plant, user=NOBODY)
+    return found + ([] if planted.read_bytes() == b"not yours\n" else ["the file was changed"])
+
+
 def _refused_naming(tried: Attempt, name: str, planted: Path, owner: str) -> list[str]:
     """`name` was refused with an error that names the planted file and its owner."""
     trouble = problem(name, tried, StateUnsafePathError)
@@ -328,4 +373,6 @@ PLANTED_NAMES: dict[str, Case] = {
     "a symlink at the lock name": link_at_the_lock_name,
     "another user's lock file": foreign_lock_file,
     "a directory at the corrupt name": directory_at_the_corrupt_name,
+    "a symlink at the spare name": link_at_the_spare_name,
+    "another user's file at the spare name": foreign_file_at_the_spare_name,
 }

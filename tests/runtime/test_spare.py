@@ -114,6 +114,8 @@ class TestNeverWrittenInto:
         _saved(manager, 3, 2)
         assert precious.read_bytes() == b"not yours"
         assert manager.load() == _state(4)
+        # Not ours to move either: the link is where it was planted.
+        assert spare_of(state_path).is_symlink()
 
     def test_another_file_at_the_spare_name_is_not_written_into(self, state_path: Path) -> None:
         """The same name, another file (a copy put back by hand): not this manager's spare,

@@ -11,9 +11,9 @@ that made the retirement durable, and finds the same file (device, inode, modifi
 and size) at its temp name, a regular file with no other name. So no name a reader uses ever
 holds a half-written file, even after a power loss: the spare is overwritten only once
 nothing but its hidden name can lead to it. Anything else found there (another writer's
-spare, a file planted in a shared directory, a backup's second name) is not written into,
-and the save makes a new temp file as before. A backup larger than `LARGEST` is not kept:
-the disk space would outweigh the time.
+spare, a file planted in a shared directory, a backup's second name) is neither moved nor
+written into, and the save makes a new temp file as before. A backup larger than `LARGEST`
+is not kept: the disk space would outweigh the time.
 """
 
 import contextlib
@@ -43,6 +43,12 @@ class Spare:
         ready, self._ready = self._ready, None
         if ready is None or os.name == "nt":
             return None
+        try:
+            found = directory.lstat(name)
+        except OSError:
+            return None
+        if found is None or _identity(found) != ready or not _alone(found):
+            return None  # gone, or not ours to move: whatever stands there is left alone
         temp = temps.name()
         try:
             directory.replace(name, temp)
