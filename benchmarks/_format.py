@@ -63,6 +63,10 @@ class Page:
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
 
+    def not_measured(self, reason: str) -> None:
+        """A section's figures are missing: say why, where they would have been."""
+        self.add(f"> **Not measured:** {reason}", "")
+
     def table(self, header: list[str], rows: list[list[str]]) -> None:
         self.add("| " + " | ".join(header) + " |", "|" + "---|" * len(header))
         self.add(

@@ -82,7 +82,7 @@ def journal_headline(jr: JournalResults) -> list[list[str]]:
 def journal_section(page: Page, jr: JournalResults, images: Path) -> None:
     page.add("## Journal mode", "")
     if jr.problem:
-        page.add(f"> **Not measured:** {jr.problem}", "")
+        page.not_measured(jr.problem)
         return
     page.add(
         "One `mark_completed()` of a batch that grows from the first size to the last, in "

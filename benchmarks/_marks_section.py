@@ -162,7 +162,8 @@ def _levels(page: Page, points: list[UpdatePoint]) -> None:
 
 def _many(page: Page, many: ManyPoint | str) -> None:
     if isinstance(many, str):
-        page.add("### Many items in one update", "", f"> **Not measured:** {many}", "")
+        page.add("### Many items in one update", "")
+        page.not_measured(many)
         return
     page.add(
         "### Many items in one update",

@@ -29,7 +29,7 @@ def postgres_headline(pr: PostgresResults) -> list[list[str]]:
 def postgres_section(page: Page, pr: PostgresResults) -> None:
     page.add("## PostgreSQL", "")
     if pr.problem:
-        page.add(f"> **Not measured:** {pr.problem}", "")
+        page.not_measured(pr.problem)
         return
     page.add(
         f"A state of {pr.items} short strings and a counter in one row, on the local server "

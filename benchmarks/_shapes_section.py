@@ -38,7 +38,8 @@ def shapes_headline(shapes: Shapes | str) -> list[Row]:
 def shapes_section(page: Page, shapes: Shapes | str) -> None:
     """What each transaction does, and both races."""
     if isinstance(shapes, str):
-        page.add("### Transactions on other shapes", "", f"> **Not measured:** {shapes}", "")
+        page.add("### Transactions on other shapes", "")
+        page.not_measured(shapes)
         return
     page.add(
         "### Transactions on other shapes",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -88,3 +91,18 @@ def batch_project(
     return generated_projects.copy(
         EXAMPLES / "batch.yml", tmp_path_factory.mktemp("batch") / "batch-state"
     )
+
+
+@pytest.fixture(scope="module")
+def batch_package(batch_project: Path) -> Iterator[ModuleType]:
+    """The example batch project's package, imported for one test module, then forgotten
+    (its modules leave `sys.modules`, its folder `sys.path`)."""
+    src = batch_project / "src"
+    (name,) = [p.name for p in src.iterdir() if (p / "__init__.py").exists()]
+    sys.path.insert(0, str(src))
+    try:
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(str(src))
+        for module in [module for module in sys.modules if module.split(".")[0] == name]:
+            del sys.modules[module]

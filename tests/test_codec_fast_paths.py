@@ -9,13 +9,11 @@ valid values with at most one wrong value among them, for every type that has a 
 
 import importlib
 import string
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
 from types import ModuleType
 from typing import Annotated, Any
 from uuid import UUID
@@ -35,26 +33,17 @@ class Generated:
 
 
 @pytest.fixture(scope="module")
-def generated(batch_project: Path) -> Iterator[Generated]:
-    src = str(batch_project / "src")
-    (package,) = [p.name for p in (batch_project / "src").iterdir() if (p / "__init__.py").exists()]
-    sys.path.insert(0, src)
-    try:
-        modules = Generated(
-            *(
-                importlib.import_module(f"{package}.{name}")
-                for name in (
-                    "_runtime.codec.codec",
-                    "_runtime.codec.containers",
-                    "_runtime.codec.conversion",
-                )
+def generated(batch_package: ModuleType) -> Generated:
+    return Generated(
+        *(
+            importlib.import_module(f"{batch_package.__name__}.{name}")
+            for name in (
+                "_runtime.codec.codec",
+                "_runtime.codec.containers",
+                "_runtime.codec.conversion",
             )
         )
-        yield modules
-    finally:
-        sys.path.remove(src)
-        for name in [name for name in sys.modules if name.split(".")[0] == package]:
-            del sys.modules[name]
+    )
 
 
 class Color(StrEnum):
